@@ -13,7 +13,11 @@
  * so their output weights receive gradient at the first step and their pieces from the second.
  * Only elementwise broadcast ops are used (multiply, add, maximum), so it is cheap on every backend.
  * Pieces are combined with chained tf.maximum rather than a max-reduction: tf.max's gradient sends
- * the full gradient to every tied element, tf.maximum sends it to exactly one.
+ * the full gradient to every tied element, tf.maximum sends it to exactly one. Ties go to the later
+ * piece: in the second layer the "zero" piece ties with h = max(x,0) wherever x <= 0, and this way it
+ * (not the identity piece) receives that gradient, so both pieces learn from the start.
+ * With k > 2 (or k2 > 2) the extra pieces start strictly below the others and receive gradient only
+ * once training moves the active pieces; the defaults (k = 2) have no such dormant parameters.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -155,7 +159,7 @@ export class Tafmn extends tf.layers.Layer {
         let unit: tf.Tensor | null = null;
         for (let p = 0; p < k; p++) {
           const piece = tf.add(tf.mul(x, aP[j * k + p] as tf.Tensor), bP[j * k + p] as tf.Tensor);
-          unit = unit === null ? piece : tf.maximum(unit, piece);
+          unit = unit === null ? piece : tf.maximum(piece, unit);
         }
         h.push(unit as tf.Tensor);
       }
@@ -170,7 +174,7 @@ export class Tafmn extends tf.layers.Layer {
           for (let q = 0; q < k2; q++) {
             let piece: tf.Tensor = B[l * k2 + q] as tf.Tensor;
             for (let j = 0; j < m; j++) piece = tf.add(piece, tf.mul(h[j] as tf.Tensor, A[(l * k2 + q) * m + j] as tf.Tensor));
-            unit = unit === null ? piece : tf.maximum(unit, piece);
+            unit = unit === null ? piece : tf.maximum(piece, unit);
           }
           g.push(unit as tf.Tensor);
         }
