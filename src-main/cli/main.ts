@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDatasetCommands } from './dataset-commands.ts';
+import { registerRunsCommands } from './runs-commands.ts';
 
 /** Thrown by commands for user errors: printed without a stack trace, exit code 1 (or `code`). */
 export class CliError extends Error {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDatasetCommands(program);
+  registerRunsCommands(program);
   return program;
 }
 
