@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileEntry } from './scan-source.ts';
+import type { FerDataset, ImportReport } from './types.ts';
+
+/** Bump when the decoded output or the file layout changes, so old caches are ignored. */
+export const CACHE_VERSION = 1;
+const MAGIC = Buffer.from('FERDS001', 'latin1');
+
+export function cacheFolder(home: string): string {
+  return join(home, 'cache', 'datasets');
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Content fingerprint: every file's relative path, size and mtime (sorted) plus the import options,
+ * so any added, removed, replaced or touched file, or a different size/seed, gives a new value.
+ */
+export function fingerprintOf(entries: readonly FileEntry[], options: Record<string, unknown>): string {
+  const sorted = [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const lines = sorted.map((e) => `${e.rel}\0${e.size}\0${e.mtimeMs}`).join('\n');
+  return sha256(`${CACHE_VERSION}\n${JSON.stringify(options)}\n${lines}`);
+}
+
+/**
+ * One cache file per (source path, options): a re-import of a changed folder overwrites its stale
+ * entry instead of piling up new files.
+ */
+export function cacheFileFor(home: string, source: string, options: Record<string, unknown>): string {
+  return join(cacheFolder(home), `${sha256(JSON.stringify({ source, options })).slice(0, 24)}.ferds`);
+}
+
+interface CacheHeader {
+  version: number;
+  fingerprint: string;
+  count: number;
+  dataset: Omit<FerDataset, 'pixels' | 'labels' | 'splits'>;
+  report: ImportReport;
+}
+
+/**
+ * Layout: 8-byte magic, uint32 LE header length, header JSON (space-padded so the arrays start on an
+ * 8-byte boundary), then pixels, labels and splits as raw bytes.
+ */
+export function writeCache(file: string, dataset: FerDataset, report: ImportReport): void {
+  const { pixels, labels, splits, ...meta } = dataset;
+  const header: CacheHeader = { version: CACHE_VERSION, fingerprint: dataset.fingerprint, count: labels.length, dataset: meta, report };
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - ((MAGIC.length + 4 + json.length) % 8)) % 8;
+  json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(json.length, 0);
+  mkdirSync(join(file, '..'), { recursive: true });
+  // Write beside the target and rename: a crash or a concurrent reader never sees half a file.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    for (const part of [MAGIC, size, json, pixels, labels, splits]) {
+      let off = 0;
+      while (off < part.byteLength) off += writeSync(fd, part, off, part.byteLength - off);
+    }
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
+function readExactly(fd: number, target: Uint8Array, position: number): boolean {
+  let off = 0;
+  while (off < target.byteLength) {
+    const n = readSync(fd, target, off, target.byteLength - off, position + off);
+    if (n === 0) return false;
+    off += n;
+  }
+  return true;
+}
+
+/**
+ * The cached dataset and report when `file` exists, is intact and matches `fingerprint`; otherwise
+ * undefined (the caller re-imports and overwrites it). Never throws for a bad cache file.
+ */
+export function readCache(file: string, fingerprint: string): { dataset: FerDataset; report: ImportReport } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = new Uint8Array(MAGIC.length + 4);
+    if (!readExactly(fd, head, 0) || !MAGIC.equals(head.subarray(0, MAGIC.length))) return undefined;
+    const headerLength = Buffer.from(head.buffer, head.byteOffset + MAGIC.length, 4).readUInt32LE(0);
+    const json = new Uint8Array(headerLength);
+    if (!readExactly(fd, json, head.length)) return undefined;
+    const header = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as CacheHeader;
+    if (header.version !== CACHE_VERSION || header.fingerprint !== fingerprint) return undefined;
+    const n = header.count;
+    const pixels = new Uint8Array(n * header.dataset.height * header.dataset.width);
+    const labels = new Uint8Array(n);
+    const splits = new Uint8Array(n);
+    let pos = head.length + headerLength;
+    for (const part of [pixels, labels, splits]) {
+      if (!readExactly(fd, part, pos)) return undefined;
+      pos += part.byteLength;
+    }
+    if (header.dataset.files.length !== n) return undefined;
+    return { dataset: { ...header.dataset, pixels, labels, splits }, report: header.report };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,91 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** One skipped input: its index in the request and why. */
+export interface DecodeFailure {
+  index: number;
+  reason: string;
+}
+
+interface BatchResult {
+  start: number;
+  count: number;
+  failures: DecodeFailure[];
+}
+
+export interface DecodeResult {
+  /** N*size*size grayscale bytes; slots of failed files are left zero. */
+  pixels: Uint8Array;
+  /** Two uint32 words of content hash per sample (zero for failures). */
+  hashes: Uint32Array;
+  failures: DecodeFailure[];
+}
+
+export interface DecodeOptions {
+  size: number;
+  /** Worker threads; default: one per core, fewer for small inputs. */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Batches keep messages few (one round trip per 512 files) while still balancing the load. */
+const BATCH = 512;
+
+/** Resolved at call time so a bundler that rewrites `new URL(..., import.meta.url)` can ship the file. */
+const workerUrl = new URL('./decode-worker.mjs', import.meta.url);
+
+export function defaultWorkerCount(files: number): number {
+  return Math.max(1, Math.min(availableParallelism(), 8, Math.ceil(files / 256)));
+}
+
+/**
+ * Decodes image files to size x size grayscale in worker threads that write into one
+ * SharedArrayBuffer, handing out batches on demand so a slow file does not stall the others.
+ */
+export async function decodeFiles(paths: readonly string[], options: DecodeOptions): Promise<DecodeResult> {
+  const { size } = options;
+  const total = paths.length;
+  const pixelBuffer = new SharedArrayBuffer(total * size * size);
+  const hashBuffer = new SharedArrayBuffer(total * 8);
+  const failures: DecodeFailure[] = [];
+  if (total === 0) return { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), failures };
+
+  const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(total), total));
+  let next = 0;
+  let done = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let finished = 0;
+      const feed = (worker: Worker): void => {
+        if (next >= total) {
+          finished++;
+          if (finished === count) resolve();
+          return;
+        }
+        const start = next;
+        next = Math.min(total, next + BATCH);
+        worker.postMessage({ start, paths: paths.slice(start, next) });
+      };
+      for (let w = 0; w < count; w++) {
+        const worker = new Worker(workerUrl, { workerData: { pixels: pixelBuffer, hashes: hashBuffer, size } });
+        workers.push(worker);
+        worker.on('message', (msg: BatchResult) => {
+          for (const f of msg.failures) failures.push(f);
+          done += msg.count;
+          options.onProgress?.(done, total);
+          feed(worker);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`image decode worker exited with code ${code}`));
+        });
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  failures.sort((a, b) => a.index - b.index);
+  return { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), failures };
+}

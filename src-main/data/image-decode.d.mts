@@ -1,0 +1,15 @@
+/** Types for image-decode.mjs (plain JS so worker threads load it without a TypeScript loader). */
+export declare const JS_JPEG_MAX_BYTES: number;
+export type SniffedFormat = 'jpeg' | 'png' | 'bmp' | 'gif' | 'webp' | 'tiff';
+export declare function sniffFormat(buf: Uint8Array): SniffedFormat | undefined;
+export declare function resizeGray(
+  src: Uint8Array,
+  sw: number,
+  sh: number,
+  dst: Uint8Array,
+  dstOffset: number,
+  dw: number,
+  dh: number,
+): void;
+export declare function decodeInto(buf: Uint8Array, dst: Uint8Array, dstOffset: number, size: number): Promise<string | undefined>;
+export declare function hashSampleInto(pixels: Uint8Array, out: Uint32Array, i: number): void;
