@@ -39,3 +39,27 @@ export function populateRun(store: RunStore, fingerprint: string, model = 'dcnnb
   store.setArtifact(id, 'last', 3, `${store.runDir(id)}/last`);
   return id;
 }
+
+/**
+ * An evaluation over samples 0..n-1 (labels cycling through `classNames`) where sample i is
+ * predicted right exactly when correct[i]; predictions are stored in `order` (default ascending)
+ * to check that comparisons match samples by index, not by position.
+ */
+export function evaluationFromCorrectness(
+  correct: boolean[],
+  classNames: string[] = CLASSES,
+  order?: number[],
+): { report: EvaluationReport; predictions: StoredPredictions } {
+  const k = classNames.length;
+  const idx = order ?? correct.map((_, i) => i);
+  const probs = new Float32Array(idx.length * k);
+  const labels = new Uint8Array(idx.length);
+  idx.forEach((s, row) => {
+    const t = s % k;
+    labels[row] = t;
+    const guess = correct[s] ? t : (t + 1) % k;
+    for (let j = 0; j < k; j++) probs[row * k + j] = j === guess ? 0.7 : 0.3 / (k - 1);
+  });
+  const { report, predictions } = evaluatePredictions(probs, labels, classNames);
+  return { report, predictions: { ...predictions, sampleIndex: Uint32Array.from(idx) } };
+}
