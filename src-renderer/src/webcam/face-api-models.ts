@@ -21,16 +21,14 @@ const WEIGHT_URLS = {
   expression: new URL('../../../node_modules/@vladmandic/face-api/model/face_expression_model.bin', import.meta.url).href,
 };
 
-interface ManifestGroup {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
-}
+/** JSON imports widen dtype to string; the manifests are tfjs weight manifests. */
+type ManifestJson = { paths: string[]; weights: unknown[] }[];
 
-async function loadWeightMap(manifest: ManifestGroup[], url: string): Promise<tf.NamedTensorMap> {
+async function loadWeightMap(manifest: ManifestJson, url: string): Promise<tf.NamedTensorMap> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not load face model weights ${url}: HTTP ${res.status}`);
   const buffer = await res.arrayBuffer();
-  const specs = manifest.flatMap((g) => g.weights);
+  const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
   return tf.io.decodeWeights(buffer, specs);
 }
 
