@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { migrateQueueTables } from '../experiments/queue-schema.ts';
 
 /**
  * Numbered schema migrations. Migration i (0-based) takes the database from user_version i to
@@ -120,6 +121,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2: the experiment queue and experiments (src-main/experiments/queue-schema.ts).
+  migrateQueueTables,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
