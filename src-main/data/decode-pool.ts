@@ -28,8 +28,8 @@ export interface DecodeOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Batches keep messages few (one round trip per 512 files) while still balancing the load. */
-const BATCH = 512;
+/** Batches keep messages few (at most one round trip per 512 files) while still balancing the load. */
+const MAX_BATCH = 512;
 
 /** Resolved at call time so a bundler that rewrites `new URL(..., import.meta.url)` can ship the file. */
 const workerUrl = new URL('./decode-worker.mjs', import.meta.url);
@@ -51,6 +51,8 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
   if (total === 0) return { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), failures };
 
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(total), total));
+  // At least ~4 batches per worker, so small imports still spread over every worker.
+  const batch = Math.max(16, Math.min(MAX_BATCH, Math.ceil(total / (count * 4))));
   let next = 0;
   let done = 0;
   const workers: Worker[] = [];
@@ -64,7 +66,7 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
           return;
         }
         const start = next;
-        next = Math.min(total, next + BATCH);
+        next = Math.min(total, next + batch);
         worker.postMessage({ start, paths: paths.slice(start, next) });
       };
       for (let w = 0; w < count; w++) {
