@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDatasetCommands } from './dataset-commands.ts';
 import { registerRunsCommands } from './runs-commands.ts';
+import { registerTrainCommands } from './train-commands.ts';
+import { registerServeCommands } from './serve-commands.ts';
 
 /** Thrown by commands for user errors: printed without a stack trace, exit code 1 (or `code`). */
 export class CliError extends Error {
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDatasetCommands(program);
   registerRunsCommands(program);
+  registerTrainCommands(program);
+  registerServeCommands(program);
   return program;
 }
 

@@ -39,8 +39,9 @@ import { SPLITS } from '../data/types.ts';
 import type { RunStore, RunRecord, BatchMetrics, JsonObject } from '../store/run-store.ts';
 import type { EvaluationReport } from '../ml/metrics/evaluate.ts';
 import type { BackendReport } from '../ml/backend.ts';
-import { importSize, parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../ml/train-config.ts';
+import { ConfigError, importSize, parseTrainConfig, type TrainConfig, type TrainConfigInput } from '../ml/train-config.ts';
 import { modelInfo, parseModelConfig } from '../ml/models/registry.ts';
+import { ModelConfigError } from '../ml/models/config.ts';
 import { checkpointDir, readLoopState } from '../ml/train/checkpoint.ts';
 import { loadDataSource } from '../worker/dataset-source.ts';
 import { forkTransport, type TransportFactory, type WorkerExit, type WorkerTransport } from '../worker/transport.ts';
@@ -144,6 +145,21 @@ function datasetCounts(dataset: FerDataset): JsonObject {
   return counts;
 }
 
+/** Parses a run config and checks the model name and model options; errors name the field. */
+export function validateRunConfig(input: TrainConfigInput | unknown): TrainConfig {
+  const config = parseTrainConfig(input);
+  modelInfo(config.model);
+  try {
+    parseModelConfig({ ...config.modelConfig });
+  } catch (err) {
+    if (err instanceof ModelConfigError) {
+      throw new ConfigError(`invalid config:\n${err.fields.map((f) => `modelConfig.${f}`).join(', ')}: ${err.message}`, err.fields.map((f) => `modelConfig.${f}`));
+    }
+    throw err;
+  }
+  return config;
+}
+
 export class RunService {
   private readonly emitter = new EventEmitter();
   private readonly jobs = new Map<number, Job>();
@@ -191,10 +207,7 @@ export class RunService {
 
   /** Validates a config (model name and model options included) without starting anything. */
   validate(input: TrainConfigInput | unknown): TrainConfig {
-    const config = parseTrainConfig(input);
-    modelInfo(config.model);
-    parseModelConfig({ ...config.modelConfig });
-    return config;
+    return validateRunConfig(input);
   }
 
   private async resolveDataset(config: TrainConfig, dataset?: FerDataset): Promise<{ dataset: FerDataset; source: DataSource }> {

@@ -29,6 +29,24 @@ export function affineParams(h: number, w: number, theta: number, s: number, fli
   return [a00, a01, cx - (a00 * ox + a01 * oy), a10, a11, cy - (a10 * ox + a11 * oy), 0, 0];
 }
 
+/**
+ * tf.image.transform with one transform row per image. tfjs 4.22's CPU Transform kernel returns after
+ * the first image of a batch (the rest stay at the fill value), so on that backend each image is
+ * transformed on its own; other backends take the whole batch in one call.
+ */
+export function transformBatch(x: tf.Tensor4D, transforms: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const b = x.shape[0];
+    if (tf.getBackend() !== 'cpu' || b === 1) return tf.image.transform(x, transforms, 'bilinear', 'constant', 0);
+    const images = tf.split(x, b, 0);
+    const rows = tf.split(transforms, b, 0);
+    return tf.concat(
+      images.map((img, i) => tf.image.transform(img as tf.Tensor4D, rows[i] as tf.Tensor2D, 'bilinear', 'constant', 0)),
+      0,
+    );
+  });
+}
+
 function geometricActive(cfg: AugmentationConfig): boolean {
   return cfg.cropPadding > 0 || cfg.horizontalFlip || cfg.rotationDegrees > 0 || cfg.scale > 0 || cfg.shift > 0;
 }
@@ -54,7 +72,7 @@ export function augmentBatch(x: tf.Tensor4D, cfg: AugmentationConfig, rng: Prng)
   }
   return tf.tidy(() => {
     let out: tf.Tensor4D = x;
-    if (geometricActive(cfg)) out = tf.image.transform(out, tf.tensor2d(transforms, [b, 8]), 'bilinear', 'constant', 0);
+    if (geometricActive(cfg)) out = transformBatch(out, tf.tensor2d(transforms, [b, 8]));
     if (cfg.contrast > 0 || cfg.brightness > 0) {
       const mean = out.mean([1, 2, 3], true);
       const gain = tf.tensor4d(gains, [b, 1, 1, 1]);
