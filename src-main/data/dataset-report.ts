@@ -21,10 +21,11 @@ function sameBytes(pixels: Uint8Array, a: number, b: number, n: number): boolean
 export function findDuplicates(ds: FerDataset, hashes: Uint32Array): DuplicateSummary {
   const n = ds.labels.length;
   const sample = ds.height * ds.width;
-  const first = new Map<string, number>();
+  const first = new Map<number, number>();
   const buckets = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const key = `${hashes[2 * i]}:${hashes[2 * i + 1]}`;
+    // 53 of the 64 hash bits as a number key: cheaper than strings, and buckets are verified anyway.
+    const key = (hashes[2 * i] as number) * 2 ** 21 + ((hashes[2 * i + 1] as number) >>> 11);
     const head = first.get(key);
     if (head === undefined) first.set(key, i);
     else {
@@ -60,22 +61,37 @@ export function findDuplicates(ds: FerDataset, hashes: Uint32Array): DuplicateSu
   return summary;
 }
 
-/** Mean and standard deviation of the 0..255 pixel values, overall and per split present. */
-export function pixelStats(ds: FerDataset): { all: PixelStats } & Partial<Record<Split, PixelStats>> {
+/** Pixel sum and sum of squares of every sample, two numbers per sample (exact: integers < 2^53). */
+export function sampleSums(ds: FerDataset): Float64Array {
+  const sample = ds.height * ds.width;
+  const out = new Float64Array(ds.labels.length * 2);
+  for (let i = 0; i < ds.labels.length; i++) {
+    let a = 0;
+    let b = 0;
+    for (let k = i * sample, end = k + sample; k < end; k++) {
+      const v = ds.pixels[k] as number;
+      a += v;
+      b += v * v;
+    }
+    out[2 * i] = a;
+    out[2 * i + 1] = b;
+  }
+  return out;
+}
+
+/**
+ * Mean and standard deviation of the 0..255 pixel values, overall and per split present, from
+ * per-sample sums (the decode workers compute them while the pixels are hot in cache).
+ */
+export function pixelStats(ds: FerDataset, sums: Float64Array = sampleSums(ds)): { all: PixelStats } & Partial<Record<Split, PixelStats>> {
   const sample = ds.height * ds.width;
   const sum = new Float64Array(SPLITS.length);
   const sumSq = new Float64Array(SPLITS.length);
   const count = new Float64Array(SPLITS.length);
   for (let i = 0; i < ds.labels.length; i++) {
     const s = ds.splits[i] as number;
-    let a = 0;
-    let b = 0;
-    // Integer sums per sample stay exact (2304 * 255^2 fits easily) and keep the loop cheap.
-    for (let k = i * sample, end = k + sample; k < end; k++) {
-      const v = ds.pixels[k] as number;
-      a += v;
-      b += v * v;
-    }
+    const a = sums[2 * i] as number;
+    const b = sums[2 * i + 1] as number;
     sum[s] = (sum[s] as number) + a;
     sumSq[s] = (sumSq[s] as number) + b;
     count[s] = (count[s] as number) + sample;

@@ -18,6 +18,8 @@ export interface DecodeResult {
   pixels: Uint8Array;
   /** Two uint32 words of content hash per sample (zero for failures). */
   hashes: Uint32Array;
+  /** Four numbers per sample: file size, file mtimeMs, pixel sum, pixel sum of squares. */
+  meta: Float64Array;
   failures: DecodeFailure[];
 }
 
@@ -47,8 +49,15 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
   const total = paths.length;
   const pixelBuffer = new SharedArrayBuffer(total * size * size);
   const hashBuffer = new SharedArrayBuffer(total * 8);
+  const metaBuffer = new SharedArrayBuffer(total * 4 * 8);
   const failures: DecodeFailure[] = [];
-  if (total === 0) return { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), failures };
+  const result = (): DecodeResult => ({
+    pixels: new Uint8Array(pixelBuffer),
+    hashes: new Uint32Array(hashBuffer),
+    meta: new Float64Array(metaBuffer),
+    failures,
+  });
+  if (total === 0) return result();
 
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(total), total));
   // At least ~4 batches per worker, so small imports still spread over every worker.
@@ -70,7 +79,7 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
         worker.postMessage({ start, paths: paths.slice(start, next) });
       };
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(workerUrl, { workerData: { pixels: pixelBuffer, hashes: hashBuffer, size } });
+        const worker = new Worker(workerUrl, { workerData: { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size } });
         workers.push(worker);
         worker.on('message', (msg: BatchResult) => {
           for (const f of msg.failures) failures.push(f);
@@ -89,5 +98,5 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
     await Promise.all(workers.map((w) => w.terminate()));
   }
   failures.sort((a, b) => a.index - b.index);
-  return { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), failures };
+  return result();
 }

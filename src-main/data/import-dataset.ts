@@ -41,6 +41,7 @@ function resolveOptions(source: string, o: ImportOptions): Resolved {
 function buildReport(
   ds: FerDataset,
   hashes: Uint32Array,
+  sums: Float64Array | undefined,
   extra: Pick<ImportReport, 'splitOrigin' | 'skipped' | 'warnings' | 'ferPlus'>,
   cache: ImportReport['cache'],
 ): ImportReport {
@@ -58,7 +59,7 @@ function buildReport(
     counts,
     splitTotals,
     splitOrigin: extra.splitOrigin,
-    pixels: pixelStats(ds),
+    pixels: pixelStats(ds, sums),
     skipped: extra.skipped,
     warnings,
     duplicates: findDuplicates(ds, hashes),
@@ -69,7 +70,12 @@ function buildReport(
   };
 }
 
-async function importFolder(plan: FolderPlan, opts: Resolved, fingerprint: string, o: ImportOptions): Promise<{ ds: FerDataset; hashes: Uint32Array; skipped: SkippedFile[] }> {
+async function importFolder(
+  plan: FolderPlan,
+  opts: Resolved,
+  fingerprint: (entries: readonly FileEntry[]) => string,
+  o: ImportOptions,
+): Promise<{ ds: FerDataset; hashes: Uint32Array; sums: Float64Array; skipped: SkippedFile[] }> {
   const { size } = opts;
   const sample = size * size;
   const decoded = await decodeFiles(
@@ -82,6 +88,7 @@ async function importFolder(plan: FolderPlan, opts: Resolved, fingerprint: strin
   // Compact the kept samples into plain (non-shared) arrays: consumers may transfer or hand them to tfjs.
   const pixels = new Uint8Array(n * sample);
   const hashes = new Uint32Array(n * 2);
+  const sums = new Float64Array(n * 2);
   const labels = new Uint8Array(n);
   const splits = new Uint8Array(n);
   const files: string[] = new Array<string>(n);
@@ -90,10 +97,17 @@ async function importFolder(plan: FolderPlan, opts: Resolved, fingerprint: strin
   if (failed.size === 0) pixels.set(decoded.pixels);
   let k = 0;
   plan.items.forEach((item, i) => {
+    if (item.size < 0) {
+      // Not stat'ed by the scan: the worker recorded size and mtime from the open file.
+      item.size = decoded.meta[4 * i] as number;
+      item.mtimeMs = decoded.meta[4 * i + 1] as number;
+    }
     if (failed.has(i)) return;
     if (failed.size > 0) pixels.set(decoded.pixels.subarray(i * sample, (i + 1) * sample), k * sample);
     hashes[2 * k] = decoded.hashes[2 * i] as number;
     hashes[2 * k + 1] = decoded.hashes[2 * i + 1] as number;
+    sums[2 * k] = decoded.meta[4 * i + 2] as number;
+    sums[2 * k + 1] = decoded.meta[4 * i + 3] as number;
     labels[k] = plan.classNames.indexOf(item.className);
     if (item.split === 'carve') {
       splits[k] = TRAIN;
@@ -121,9 +135,9 @@ async function importFolder(plan: FolderPlan, opts: Resolved, fingerprint: strin
     labels,
     splits,
     files,
-    fingerprint,
+    fingerprint: fingerprint(plan.items),
   };
-  return { ds, hashes, skipped };
+  return { ds, hashes, sums, skipped };
 }
 
 async function importCsv(plan: CsvPlan, opts: Resolved, fingerprint: string, o: ImportOptions): Promise<{ ds: FerDataset; hashes: Uint32Array; ferPlus?: ImportReport['ferPlus'] }> {
@@ -158,27 +172,31 @@ export async function importDataset(source: string, options: ImportOptions = {})
   const started = performance.now();
   const root = resolve(source);
   const opts = resolveOptions(root, options);
-  const plan = scanSource(root);
+  const useCache = options.useCache ?? true;
+  // Without a cache lookup the per-file stat pass is skipped: the decode workers record size and
+  // mtime from the files they open, and the fingerprint is computed afterwards.
+  const plan = scanSource(root, { stat: useCache });
   if (opts.ferPlus && plan.format !== 'fer2013-csv') {
     throw new DatasetError(`a FER+ file applies to fer2013.csv only, but this is a ${plan.format} dataset`, { path: opts.ferPlus, field: 'ferPlus' });
   }
-  const entries: FileEntry[] = plan.format === 'fer2013-csv' ? [plan.entry] : plan.items;
-  if (opts.ferPlus && plan.format === 'fer2013-csv') {
-    try {
-      const st = statSync(opts.ferPlus);
-      entries.push({ rel: `ferplus:${opts.ferPlus}`, size: st.size, mtimeMs: st.mtimeMs });
-    } catch {
-      throw new DatasetError('FER+ file does not exist', { path: opts.ferPlus, field: 'ferPlus' });
+  const keyOptions = { ...opts, format: plan.format };
+  const csvEntries: FileEntry[] = [];
+  if (plan.format === 'fer2013-csv') {
+    csvEntries.push(plan.entry);
+    if (opts.ferPlus) {
+      try {
+        const st = statSync(opts.ferPlus);
+        csvEntries.push({ rel: `ferplus:${opts.ferPlus}`, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        throw new DatasetError('FER+ file does not exist', { path: opts.ferPlus, field: 'ferPlus' });
+      }
     }
   }
-  const keyOptions = { ...opts, format: plan.format };
-  const fingerprint = fingerprintOf(entries, keyOptions);
   const scanMs = performance.now() - started;
-  const useCache = options.useCache ?? true;
   const cacheFile = useCache ? cacheFileFor(resolveHome(options.home), root, keyOptions) : undefined;
 
   if (cacheFile) {
-    const hit = readCache(cacheFile, fingerprint);
+    const hit = readCache(cacheFile, fingerprintOf(plan.format === 'fer2013-csv' ? csvEntries : plan.items, keyOptions));
     if (hit) {
       const totalMs = performance.now() - started;
       return {
@@ -191,9 +209,10 @@ export async function importDataset(source: string, options: ImportOptions = {})
   const decodeStarted = performance.now();
   let ds: FerDataset;
   let hashes: Uint32Array;
+  let sums: Float64Array | undefined;
   let extra: Pick<ImportReport, 'splitOrigin' | 'skipped' | 'warnings' | 'ferPlus'>;
   if (plan.format === 'fer2013-csv') {
-    const r = await importCsv(plan, opts, fingerprint, options);
+    const r = await importCsv(plan, opts, fingerprintOf(csvEntries, keyOptions), options);
     ds = r.ds;
     hashes = r.hashes;
     extra = {
@@ -203,13 +222,14 @@ export async function importDataset(source: string, options: ImportOptions = {})
       ferPlus: r.ferPlus,
     };
   } else {
-    const r = await importFolder(plan, opts, fingerprint, options);
+    const r = await importFolder(plan, opts, (entries) => fingerprintOf(entries, keyOptions), options);
     ds = r.ds;
     hashes = r.hashes;
+    sums = r.sums;
     extra = { splitOrigin: plan.splitOrigin, skipped: r.skipped, warnings: plan.warnings };
   }
   const decodeMs = performance.now() - decodeStarted;
-  const report = buildReport(ds, hashes, extra, { enabled: useCache, hit: false, ...(cacheFile ? { file: cacheFile } : {}) });
+  const report = buildReport(ds, hashes, sums, extra, { enabled: useCache, hit: false, ...(cacheFile ? { file: cacheFile } : {}) });
   report.timings = { totalMs: performance.now() - started, scanMs, decodeMs };
   if (cacheFile) {
     try {

@@ -53,16 +53,20 @@ function isDir(dir: string, e: Dirent): boolean {
   return e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory());
 }
 
-/** Every visible file under dir (recursively), sorted, with size and mtime. */
-function walkFiles(root: string, relDir: string, out: FileEntry[]): void {
+/**
+ * Every visible file under dir (recursively), sorted, with size and mtime when `stat` is set;
+ * otherwise both are -1 and the decode workers fill them in from the open file (saving one stat
+ * call per file when no cache lookup needs them up front).
+ */
+function walkFiles(root: string, relDir: string, out: FileEntry[], stat: boolean): void {
   const dir = join(root, relDir);
   for (const e of listDir(dir)) {
     const rel = relDir ? `${relDir}/${e.name}` : e.name;
-    if (isDir(dir, e)) walkFiles(root, rel, out);
-    else {
+    if (isDir(dir, e)) walkFiles(root, rel, out, stat);
+    else if (stat) {
       const st = statSync(join(dir, e.name));
       out.push({ rel, size: st.size, mtimeMs: st.mtimeMs });
-    }
+    } else out.push({ rel, size: -1, mtimeMs: -1 });
   }
 }
 
@@ -74,8 +78,12 @@ function describeFound(root: string, entries: Dirent[]): string {
   return [dirs.length ? `folders: ${show(dirs)}` : 'no folders', files.length ? `files: ${show(files)}` : 'no files'].join('; ');
 }
 
-/** Works out what kind of dataset `source` is, and lists its files. Throws DatasetError for bad input. */
-export function scanSource(source: string): FolderPlan | CsvPlan {
+/**
+ * Works out what kind of dataset `source` is, and lists its files (with sizes and mtimes when
+ * `options.stat`, the default). Throws DatasetError for bad input.
+ */
+export function scanSource(source: string, options: { stat?: boolean } = {}): FolderPlan | CsvPlan {
+  const stat = options.stat ?? true;
   let st;
   try {
     st = statSync(source);
@@ -96,15 +104,22 @@ export function scanSource(source: string): FolderPlan | CsvPlan {
   const find = (names: string[]): Dirent | undefined => dirs.find((e) => names.includes(e.name.toLowerCase()));
 
   const train = find(TRAIN_DIRS);
-  if (train) return scanKaggle(source, top, train, find(VAL_DIRS), find(TEST_DIRS));
+  if (train) return scanKaggle(source, top, train, find(VAL_DIRS), find(TEST_DIRS), stat);
 
   const csv = top.find((e) => !isDir(source, e) && e.name.toLowerCase() === 'fer2013.csv');
   if (csv) return scanSource(join(source, csv.name));
 
-  return scanClassFolders(source, top);
+  return scanClassFolders(source, top, stat);
 }
 
-function scanKaggle(root: string, top: Dirent[], train: Dirent, val: Dirent | undefined, test: Dirent | undefined): FolderPlan {
+function scanKaggle(
+  root: string,
+  top: Dirent[],
+  train: Dirent,
+  val: Dirent | undefined,
+  test: Dirent | undefined,
+  stat: boolean,
+): FolderPlan {
   const items: ImageItem[] = [];
   const skipped: SkippedFile[] = [];
   const warnings: string[] = [];
@@ -134,7 +149,7 @@ function scanKaggle(root: string, top: Dirent[], train: Dirent, val: Dirent | un
         });
       }
       const files: FileEntry[] = [];
-      walkFiles(root, `${dirName}/${dir.name}`, files);
+      walkFiles(root, `${dirName}/${dir.name}`, files, stat);
       for (const f of files) items.push({ ...f, className: cls, split: assign(basename(f.rel)) });
     }
   };
@@ -180,7 +195,7 @@ function scanKaggle(root: string, top: Dirent[], train: Dirent, val: Dirent | un
   };
 }
 
-function scanClassFolders(root: string, top: Dirent[]): FolderPlan {
+function scanClassFolders(root: string, top: Dirent[], stat: boolean): FolderPlan {
   const dirs = top.filter((e) => isDir(root, e));
   const recognised = dirs.filter((d) => canonicalClass(d.name) !== undefined);
   if (recognised.length === 0) {
@@ -202,7 +217,7 @@ function scanClassFolders(root: string, top: Dirent[]): FolderPlan {
     }
     if (!FER_CLASSES.includes(cls as (typeof FER_CLASSES)[number])) extra.push(cls);
     const files: FileEntry[] = [];
-    walkFiles(root, dir.name, files);
+    walkFiles(root, dir.name, files, stat);
     for (const f of files) items.push({ ...f, className: cls, split: 'carve' });
   }
   if (items.length === 0) throw new DatasetError(`the class folders (${dirs.map((d) => d.name).join(', ')}) hold no files`, { path: root });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../../src-main/data/dataset-error.ts';
 import { importDataset } from '../../src-main/data/import-dataset.ts';
+import { pixelStats } from '../../src-main/data/dataset-report.ts';
 import { FER_CLASSES, SPLITS } from '../../src-main/data/types.ts';
 import {
   encodeImage,
@@ -54,6 +55,13 @@ describe('Kaggle folder layout', () => {
     expect(report.pixels.all.mean).toBeGreaterThan(90);
     expect(report.pixels.all.mean).toBeLessThan(170);
     expect(report.pixels.all.std).toBeGreaterThan(10);
+    // The workers' per-sample sums give the same statistics as a pass over the final pixels.
+    const direct = pixelStats(dataset);
+    expect(report.pixels.all.mean).toBeCloseTo(direct.all.mean, 9);
+    expect(report.pixels.val?.std).toBeCloseTo(direct.val?.std as number, 9);
+    let sum = 0;
+    for (const v of dataset.pixels) sum += v;
+    expect(report.pixels.all.mean).toBeCloseTo(sum / dataset.pixels.length, 9);
   });
 
   it('decodes each file to its own pixels (JPEG loss only)', async () => {
@@ -241,6 +249,10 @@ describe('cache', () => {
     expect(second.dataset.files).toEqual(first.dataset.files);
     expect(second.report.counts).toEqual(first.report.counts);
     expect(snapshotTree(root)).toEqual(before);
+    // Without the cache, sizes and mtimes come from the decode workers: the fingerprint must agree.
+    const uncached = await importDataset(root, { useCache: false });
+    expect(uncached.dataset.fingerprint).toBe(first.dataset.fingerprint);
+    expect(uncached.report.cache).toEqual({ enabled: false, hit: false });
 
     // Touching a file (same content, new mtime) invalidates; so does adding one.
     utimesSync(join(root, 'train/angry/Training_1000.jpg'), new Date(), new Date(Date.now() + 5000));
