@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Schema of the experiment queue, applied as one numbered migration of the run store (see
+ * Schema of the experiment queue (and of imported runs' origins), applied as one numbered migration of the run store (see
  * src-main/store/migrations.ts), so a runs.db opened by an older FER Lab gains the tables on upgrade
  * and one file still holds everything a researcher has.
  */
@@ -37,6 +37,15 @@ export function migrateQueueTables(db: Database.Database): void {
     CREATE INDEX queue_items_experiment ON queue_items(experiment_id);
 
     -- At most one process executes the queue; its pid is the lock (a dead pid is taken over).
+    -- Runs imported from a bundle (src-main/portable): the run's identity across homes, so importing
+    -- the same run twice is refused; deleting the run forgets it.
+    CREATE TABLE run_origins (
+      run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+      uid         TEXT NOT NULL UNIQUE,
+      source      TEXT NOT NULL,
+      imported_at TEXT NOT NULL
+    );
+
     CREATE TABLE queue_runner (
       id         INTEGER PRIMARY KEY CHECK (id = 1),
       pid        INTEGER NOT NULL,
