@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
@@ -232,6 +232,24 @@ describe.skipIf(!mainReady)('bin/fer-lab.js with bad homes (skipped while src-ma
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/home folder .*file is not a writable folder/);
     expect(readFileSync(notDir, 'utf8')).toBe('x');
+  });
+
+  // Root ignores permission bits, so as root the check runs the CLI as 'nobody' through setpriv.
+  const isRoot = process.getuid?.() === 0;
+  const canDropRoot = isRoot && existsSync('/usr/bin/setpriv');
+  it.skipIf(process.platform === 'win32' || (isRoot && !canDropRoot))('refuses a read-only home folder without creating anything in it', () => {
+    chmodSync(home, 0o755);
+    const ro = join(home, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    const args = [join(repoRoot, 'bin/fer-lab.js'), '--home', ro, 'runs'];
+    const r = canDropRoot
+      ? spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: home } })
+      : spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+    chmodSync(ro, 0o755);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`FER Lab home folder ${ro} is not a writable folder`);
+    expect(readdirSync(ro)).toEqual([]);
   });
 
   it('lists runs through the real CLI', () => {
