@@ -25,15 +25,14 @@ export function metricRows(runs: RunDetail[], split: SplitName = 'test'): Metric
   ];
 }
 
-/** Index of the best value in a row (null when fewer than two runs have a value). */
-export function bestIndex(row: MetricRow): number | null {
-  let best: number | null = null;
-  let count = 0;
-  row.values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v)) return;
-    count++;
-    const b = best === null ? null : (row.values[best] as number);
-    if (b === null || (row.better === 'higher' ? v > b : v < b)) best = i;
-  });
-  return count > 1 ? best : null;
+/** The best value of a row (ties share it); null when fewer than two runs have a value. */
+export function bestValue(row: MetricRow): number | null {
+  const finite = row.values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (finite.length < 2) return null;
+  return row.better === 'higher' ? Math.max(...finite) : Math.min(...finite);
+}
+
+export function isBest(row: MetricRow, index: number): boolean {
+  const best = bestValue(row);
+  return best !== null && row.values[index] === best;
 }

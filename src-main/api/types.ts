@@ -215,6 +215,7 @@ export interface CompareExport {
 
 export interface BatchEvent {
   runId: string;
+  /** 1-based, like `batch`. */
   epoch: number;
   batch: number;
   batchesPerEpoch: number;

@@ -7,7 +7,8 @@
  * mounting only WebcamView is built instead; both are served with the same CSP as the app.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -26,6 +27,56 @@ export interface ServedPage {
 }
 
 const harnessDir = join(repoRoot, '.cache/webcam-harness');
+const appOutDir = join(repoRoot, '.cache/webcam-app');
+
+/** Builds the whole renderer (what `electron-vite build` puts in out/renderer) into .cache/. */
+export async function buildApp(): Promise<string> {
+  await build({
+    root: join(repoRoot, 'src-renderer'),
+    configFile: false,
+    logLevel: 'warn',
+    base: './',
+    plugins: [vue()],
+    resolve: { alias: { '@contract': join(repoRoot, 'src-main/api') } },
+    build: { outDir: appOutDir, emptyOutDir: true, chunkSizeWarningLimit: 8000, reportCompressedSize: false },
+  });
+  return appOutDir;
+}
+
+/**
+ * The real thing: the app's renderer served by the browser-mode server over the app's own backend,
+ * with a throwaway home folder. Returns the URL of the #/webcam route.
+ */
+export async function serveApp(): Promise<ServedPage> {
+  const dir = await buildApp();
+  const { createBackend } = await import('../../src-main/api/backend/create-backend.ts');
+  const { startServer } = await import('../../src-main/server/server.ts');
+  const home = mkdtempSync(join(tmpdir(), 'fer-webcam-home-'));
+  const backend = createBackend({ home, mode: 'browser' });
+  const server = await startServer({ handlers: backend.handlers, events: backend.events, staticDir: dir });
+  return {
+    url: `${server.url}#/webcam`,
+    kind: 'app',
+    close: async () => {
+      await server.close();
+      await backend.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The app when its shell builds and serves; otherwise the WebcamView-only page (reason logged), so
+ * the webcam pipeline stays testable while the rest of the app is in flux.
+ */
+export async function serveWebcam(log: (msg: string) => void = () => {}): Promise<ServedPage> {
+  try {
+    return await serveApp();
+  } catch (err) {
+    log(`full app not servable (${(err as Error).message.split('\n')[0]}); using the WebcamView-only page`);
+    return serveFolder(await buildHarness());
+  }
+}
 
 /** Builds (once per process) the page that mounts WebcamView alone; returns its output folder. */
 export async function buildHarness(): Promise<string> {

@@ -5,7 +5,7 @@
 import { mcnemar } from '../../ml/metrics/mcnemar.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import type { McNemarPair, ParamDiffRow, RunDetail, SplitName } from '../types.ts';
-import { metricRows } from '../metric-rows.ts';
+import { bestValue, metricRows } from '../metric-rows.ts';
 
 type Scalar = string | number | boolean | null;
 
@@ -104,11 +104,11 @@ export function comparisonLatex(runs: RunDetail[], pairs: McNemarPair[]): string
   const head = ['Metric', ...runs.map((r) => latexEscape(`${r.name}`))];
   const body = rows.map((row) => {
     const isPct = /acc|F1/.test(row.label);
-    const finite = row.values.filter((v): v is number => v !== null && Number.isFinite(v));
-    const best = finite.length ? (row.better === 'higher' ? Math.max(...finite) : Math.min(...finite)) : null;
+    const isCount = row.label === 'epochs';
+    const best = bestValue(row);
     const cells = row.values.map((v) => {
-      const text = latexNum(v, isPct);
-      return v !== null && v === best && finite.length > 1 ? `\\textbf{${text}}` : text;
+      const text = isCount && v !== null ? String(v) : latexNum(v, isPct);
+      return v !== null && v === best ? `\\textbf{${text}}` : text;
     });
     return `${latexEscape(row.label)}${isPct ? ' (\\%)' : ''} & ${cells.join(' & ')} \\\\`;
   });

@@ -49,7 +49,7 @@ export function useLiveRun(api: Pick<GroupedApi, 'training'>, runId: Ref<string 
     api.training.onBatch((e) => {
       if (e.runId !== runId.value) return;
       lastBatch.value = e;
-      pendingBatches.push({ x: e.epoch - 1 + (e.batch + 1) / Math.max(1, e.batchesPerEpoch), loss: e.loss, acc: e.acc });
+      pendingBatches.push({ x: e.epoch - 1 + e.batch / Math.max(1, e.batchesPerEpoch), loss: e.loss, acc: e.acc });
       if (status.value !== 'paused') status.value = 'running';
       schedule();
     }),
