@@ -6,7 +6,9 @@ import { migrateQueueTables } from '../experiments/queue-schema.ts';
  * i + 1; the last entry's number is the schema version this code writes. Never edit a shipped
  * migration: append a new one, so every existing runs.db upgrades the same way.
  */
-export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
+export type Migration = (db: Database.Database) => void;
+
+export const MIGRATIONS: ReadonlyArray<Migration> = [
   // 1: the initial schema.
   (db) => {
     db.exec(`

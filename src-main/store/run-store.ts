@@ -3,7 +3,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { join } from 'node:path';
 import { blobToFloat32, blobToUint32, blobToUint8, float32ToBlob, uint32ToBlob, uint8ToBlob } from './blobs.ts';
 import { StoreError } from './errors.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { MIGRATIONS, type Migration } from './migrations.ts';
 import { isProcessAlive } from './pid.ts';
 import {
   RUN_STATUSES,
@@ -39,6 +39,8 @@ export interface OpenOptions {
   isAlive?: (pid: number) => boolean;
   /** Skip marking dead 'running' runs as interrupted (read-only tools that must not write). */
   skipRecovery?: boolean;
+  /** The migration list; only tests pass one (to exercise an upgrade beyond the shipped schema). */
+  migrations?: ReadonlyArray<Migration>;
 }
 
 interface RunRow {
@@ -111,6 +113,8 @@ export class RunStore {
       throw new StoreError(`FER Lab home folder ${home} is not a writable folder: ${(err as Error).message}`, home, { cause: err });
     }
     const file = join(home, DB_FILE);
+    const migrations = options.migrations ?? MIGRATIONS;
+    const latest = migrations.length;
     checkHeader(file);
 
     let db: Database.Database;
@@ -131,9 +135,9 @@ export class RunStore {
       } catch (err) {
         throw new StoreError(`run database ${file} is corrupt or not a database (${(err as Error).message}); it was left unchanged. Move it away to start a new one.`, file, { cause: err });
       }
-      if (userVersion > SCHEMA_VERSION) {
+      if (userVersion > latest) {
         throw new StoreError(
-          `run database ${file} was written by a newer FER Lab (schema version ${userVersion}; this version knows up to ${SCHEMA_VERSION}); it was left unchanged. Update FER Lab or use another --home.`,
+          `run database ${file} was written by a newer FER Lab (schema version ${userVersion}; this version knows up to ${latest}); it was left unchanged. Update FER Lab or use another --home.`,
           file,
         );
       }
@@ -146,8 +150,9 @@ export class RunStore {
       db.pragma('busy_timeout = 5000');
       // WAL + NORMAL is durable across process crashes (a killed worker or app), which is the case here.
       db.pragma('synchronous = NORMAL');
-      for (let v = userVersion; v < SCHEMA_VERSION; v++) {
-        const migrate = MIGRATIONS[v] as (d: Database.Database) => void;
+      // Each step commits on its own: a failing step rolls back to the previous version intact.
+      for (let v = userVersion; v < latest; v++) {
+        const migrate = migrations[v] as Migration;
         db.transaction(() => {
           migrate(db);
           db.pragma(`user_version = ${v + 1}`);
@@ -157,7 +162,7 @@ export class RunStore {
     } catch (err) {
       db.close();
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`cannot prepare run database ${file}: ${(err as Error).message}`, file, { cause: err });
+      throw new StoreError(`cannot prepare or upgrade run database ${file}: ${(err as Error).message}`, file, { cause: err });
     }
 
     const store = new RunStore(home, file, db, options.isAlive ?? isProcessAlive);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, DB_FILE, RunStore, StoreError } from '../../../src-main/store/run-store.ts';
-import { SCHEMA_VERSION } from '../../../src-main/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/store/migrations.ts';
 import { makeEvaluation, populateRun, tempHome } from './helpers.ts';
 
 const DATASET = { fingerprint: 'fp-synthetic', name: 'synthetic', source: '/data/synthetic', format: 'class-folders', classNames: ['angry', 'happy', 'sad'], counts: { train: 30, val: 6, test: 12 } };
@@ -48,7 +48,8 @@ describe('RunStore open and migrations', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['artifacts', 'batch_metrics', 'datasets', 'epoch_metrics', 'evaluations', 'predictions', 'run_configs', 'run_tags', 'runs']);
+      // Later migrations (e.g. the experiment queue's) add their own tables next to these.
+      expect(tables).toEqual(expect.arrayContaining(['artifacts', 'batch_metrics', 'datasets', 'epoch_metrics', 'evaluations', 'predictions', 'run_configs', 'run_tags', 'runs']));
       db.close();
     }
   });
@@ -91,6 +92,45 @@ describe('RunStore open and migrations', () => {
     expect(store.getArtifacts(id).map((a) => a.kind)).toEqual(['best', 'last']);
     expect(store.integrityCheck()).toEqual(['ok']);
     store.close();
+  });
+
+  it('upgrades an older database step by step and keeps its data; a failing step rolls back', () => {
+    let store = RunStore.open(home);
+    store.upsertDataset(DATASET);
+    const id = populateRun(store, DATASET.fingerprint);
+    store.close();
+    const before = counts(join(home, DB_FILE), id);
+
+    // A step that fails half-way leaves the database at the old version with nothing changed.
+    const broken = [...MIGRATIONS, (db: Database.Database) => {
+      db.exec('CREATE TABLE half_done (a)');
+      throw new Error('simulated failure');
+    }];
+    expect(() => RunStore.open(home, { migrations: broken })).toThrow(/cannot prepare or upgrade run database .*runs\.db: simulated failure/);
+    store = RunStore.open(home);
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
+    store.close();
+    let db = new Database(join(home, DB_FILE), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
+    db.close();
+    expect(counts(join(home, DB_FILE), id)).toEqual(before);
+
+    // A good step: version goes up, rows stay, the new column exists.
+    const next = [...MIGRATIONS, (d: Database.Database) => d.exec("ALTER TABLE runs ADD COLUMN future TEXT NOT NULL DEFAULT 'x'")];
+    store = RunStore.open(home, { migrations: next });
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION + 1);
+    expect(store.requireRun(id).modelName).toBe('dcnnbea');
+    expect(store.integrityCheck()).toEqual(['ok']);
+    store.close();
+    expect(counts(join(home, DB_FILE), id)).toEqual(before);
+    db = new Database(join(home, DB_FILE), { readonly: true });
+    expect(db.prepare('SELECT future FROM runs WHERE id = ?').pluck().get(id)).toBe('x');
+    db.close();
+
+    // This (older) code now refuses it and leaves every byte as it was.
+    const bytes = readFileSync(join(home, DB_FILE));
+    expect(() => RunStore.open(home)).toThrow(/newer FER Lab/);
+    expect(readFileSync(join(home, DB_FILE)).equals(bytes)).toBe(true);
   });
 
   it('replaces an epoch recorded again after a resume and keeps epochsDone at the maximum', () => {
