@@ -168,6 +168,8 @@ export class RunService {
   private readonly loadDataset: (path: string, home: string, size: number) => Promise<FerDataset>;
   private readonly batchFlushMs: number;
   private readonly batchIntervalMs: number;
+  /** Longest synchronous handling of one worker message (store writes included), for diagnostics. */
+  readonly stats = { messages: 0, maxHandleMs: 0 };
 
   constructor(options: RunServiceOptions) {
     this.store = options.store;
@@ -349,8 +351,11 @@ export class RunService {
     };
     this.jobs.set(runId, job);
     transport.onMessage((msg) => {
+      const t0 = performance.now();
       try {
         this.handle(job, msg);
+        this.stats.messages += 1;
+        this.stats.maxHandleMs = Math.max(this.stats.maxHandleMs, performance.now() - t0);
       } catch (err) {
         // A store failure while recording must not leave the worker running unobserved.
         job.error = `recording worker message '${msg.type}' failed: ${(err as Error).message}`;
