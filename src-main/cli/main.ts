@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDatasetCommands } from './dataset-commands.ts';
 import { registerRunsCommands } from './runs-commands.ts';
+import { registerExperimentCommands } from './experiment-commands.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDatasetCommands(program);
   registerRunsCommands(program);
+  registerExperimentCommands(program);
   registerTrainCommands(program);
   registerServeCommands(program);
   return program;

@@ -12,7 +12,7 @@ let home: string;
 beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'fer-lab-export-'))));
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-const modelConfig = { inputSize: 16, widthMultiplier: 1 / 16, classes: 3, activation: { kind: 'tafmn', m: 2, k: 2 }, head: 'svm', seqLength: 2, frameViews: 'crops-flips', lstmUnits: 4 };
+const modelConfig = { inputSize: 16, widthMultiplier: 1 / 16, classes: 3, activation: { kind: 'tafmn' as const, m: 2, k: 2 }, head: 'svm' as const, seqLength: 2, frameViews: 'crops-flips' as const, lstmUnits: 4 };
 
 describe('export-model', () => {
   it('writes a tfjs layers model that plain tfjs loads and that predicts exactly like the checkpoint', async () => {
