@@ -125,13 +125,25 @@ export function labelOf(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase();
 }
 
-/** Deep merge for presets: objects merge, everything else (arrays included) replaces. */
+const TAGS = ['type', 'kind'] as const;
+
+/** True when two union members carry different tags (`optimizer.type`, `activation.kind`). */
+function otherBranch(base: Record<string, unknown>, over: Record<string, unknown>): boolean {
+  return TAGS.some((t) => t in over && over[t] !== base[t]);
+}
+
+/**
+ * Deep merge for presets: objects merge, everything else (arrays included) replaces. An object of
+ * another union branch replaces the old one whole, so no field of the old branch survives (Adam's
+ * beta1 is not an option of Adadelta).
+ */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
+    const bothObjects = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b);
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+      bothObjects && !otherBranch(b as Record<string, unknown>, v as Record<string, unknown>)
         ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
