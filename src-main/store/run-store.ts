@@ -151,13 +151,16 @@ export class RunStore {
       // WAL + NORMAL is durable across process crashes (a killed worker or app), which is the case here.
       db.pragma('synchronous = NORMAL');
       // Each step commits on its own: a failing step rolls back to the previous version intact.
+      // BEGIN IMMEDIATE takes the write lock first, and the version is read again under it, so two
+      // processes opening an old file at once (the app and the CLI) migrate it exactly once.
       for (let v = userVersion; v < latest; v++) {
         const migrate = migrations[v] as Migration;
         db.transaction(() => {
+          if ((db.pragma('user_version', { simple: true }) as number) !== v) return;
           migrate(db);
           db.pragma(`user_version = ${v + 1}`);
           db.pragma(`application_id = ${APPLICATION_ID}`);
-        })();
+        }).immediate();
       }
     } catch (err) {
       db.close();

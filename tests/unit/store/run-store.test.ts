@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, DB_FILE, RunStore, StoreError } from '../../../src-main/store/run-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src-main/store/migrations.ts';
@@ -131,6 +132,39 @@ describe('RunStore open and migrations', () => {
     const bytes = readFileSync(join(home, DB_FILE));
     expect(() => RunStore.open(home)).toThrow(/newer FER Lab/);
     expect(readFileSync(join(home, DB_FILE)).equals(bytes)).toBe(true);
+  });
+
+  it('several processes opening a new home at once migrate it once and all succeed', async () => {
+    const script = join(home, 'open.mts');
+    const storeModule = pathToFileURL(resolve(__dirname, '../../../src-main/store/run-store.ts')).href;
+    writeFileSync(
+      script,
+      `import { RunStore } from ${JSON.stringify(storeModule)};
+       const s = RunStore.open(process.argv[2]);
+       const id = s.createRun({ modelName: 'p' + process.pid, config: {}, seed: 0, datasetFingerprint: null });
+       process.stdout.write(String(s.schemaVersion()) + ' ' + id);
+       s.close();`,
+    );
+    const db = join(home, 'shared');
+    const runOne = (): Promise<{ code: number | null; out: string; err: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, db], { cwd: resolve(__dirname, '../../..') });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += String(d)));
+        child.stderr.on('data', (d) => (err += String(d)));
+        child.on('close', (code) => done({ code, out, err }));
+      });
+    const results = await Promise.all([runOne(), runOne(), runOne()]);
+    for (const r of results) {
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out.split(' ')[0]).toBe(String(SCHEMA_VERSION));
+    }
+    const store = RunStore.open(db);
+    expect(store.listRuns()).toHaveLength(3);
+    expect(store.integrityCheck()).toEqual(['ok']);
+    store.close();
   });
 
   it('replaces an epoch recorded again after a resume and keeps epochsDone at the maximum', () => {
