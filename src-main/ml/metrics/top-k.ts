@@ -5,6 +5,8 @@ import { toMatrix, type ProbabilityRows } from './probabilities.ts';
  * Fraction of samples whose true class is among the k most probable classes.
  * Ranking is a stable descending sort: classes with a higher probability rank first and, on ties,
  * the lower class index ranks first, the same order argmax uses, so top-1 equals accuracy.
+ * (scikit-learn's top_k_accuracy_score breaks exact ties towards the higher index instead; the two
+ * agree whenever the true class's probability is not tied at the k-th place.)
  */
 export function topKAccuracy(probs: ProbabilityRows, trueLabels: Labels, numClasses: number, k: number): number {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);

@@ -9,7 +9,9 @@ import { evaluatePredictions } from '../../../../src-main/ml/metrics/evaluate.ts
 // precision: c0 2/3, c1 3/5, c2 1/2;  recall: c0 2/3, c1 3/4, c2 1/3
 // F1: c0 2/3; c1 2*(3/5*3/4)/(3/5+3/4) = (9/10)/(27/20) = 2/3; c2 2*(1/6)/(5/6) = 2/5
 // macro F1 = (2/3 + 2/3 + 2/5)/3 = 26/45; weighted F1 (supports 3,4,3) = (2 + 8/3 + 6/5)/10 = 44/75
-// accuracy = (2+3+1)/10 = 0.6. These are what sklearn.metrics.f1_score(average='macro'|'weighted') gives.
+// accuracy = (2+3+1)/10 = 0.6. Checked with scikit-learn 1.2.1: precision_recall_fscore_support gives
+// P [0.6667, 0.6, 0.5], R [0.6667, 0.75, 0.3333], F1 [0.6667, 0.6667, 0.4], support [3, 4, 3];
+// f1_score(average='macro') = 0.5777777777777776, average='weighted' = 0.5866666666666667.
 const yTrue = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2];
 const yPred = [0, 0, 1, 1, 1, 2, 1, 2, 0, 1];
 
@@ -37,6 +39,7 @@ describe('classification metrics', () => {
     // true = 0 1 2 2, pred = 0 1 1 0: class 2 never predicted.
     // c0: P 1/2 R 1 F1 2/3; c1: P 1/2 R 1 F1 2/3; c2: P 0 R 0 F1 0
     // macro = (2/3+2/3+0)/3 = 4/9; weighted (supports 1,1,2) = (2/3+2/3)/4 = 1/3
+    // (sklearn f1_score(..., zero_division=0): macro 0.4444444444444444, weighted 0.3333333333333333)
     const s = perClassScores(confusionMatrix([0, 1, 2, 2], [0, 1, 1, 0], 3));
     expect(s[2]).toEqual({ precision: 0, recall: 0, f1: 0, support: 2 });
     expect(macroF1(s)).toBeCloseTo(4 / 9, 12);

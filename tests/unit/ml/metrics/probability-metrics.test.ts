@@ -8,6 +8,8 @@ describe('topKAccuracy', () => {
   // Row 3 true 2: class 0 higher, class 1 ties at 0.2 with a lower index -> rank 3 (miss)
   // Row 4 true 1: rank 1 (hit)
   // top-1 = 1/4, top-2 = 2/4, top-3 = 4/4
+  // (sklearn 1.2 top_k_accuracy_score gives 0.25 for k=1 and 0.75 for k=2: it breaks row 3's tie
+  // towards the higher index; without that tie the two agree, see the test below.)
   const rows = [
     [0.5, 0.3, 0.2],
     [0.2, 0.3, 0.5],
@@ -21,6 +23,14 @@ describe('topKAccuracy', () => {
     expect(topKAccuracy(rows, labels, 3, 3)).toBe(1);
     expect(topKAccuracy(Float32Array.from(rows.flat()), labels, 3, 2)).toBe(0.5);
   });
+  it('agrees with sklearn.metrics.top_k_accuracy_score when there are no ties', () => {
+    // Row 3 changed to [0.6, 0.15, 0.25]: true class 2 is now second -> top-2 hit.
+    // sklearn: top_k_accuracy_score([1,0,2,1], P, k=2) = 0.75, k=1 -> 0.25
+    const noTies = [rows[0]!, rows[1]!, [0.6, 0.15, 0.25], rows[3]!];
+    expect(topKAccuracy(noTies, labels, 3, 2)).toBe(0.75);
+    expect(topKAccuracy(noTies, labels, 3, 1)).toBe(0.25);
+  });
+
   it('rejects a row count that differs from the labels', () => {
     expect(() => topKAccuracy(rows, [1, 0], 3, 2)).toThrow(/4 probability rows but 2 labels/);
   });
