@@ -26,6 +26,7 @@ describe("McNemar's test", () => {
 
   it('small b + c uses the exact binomial test', () => {
     // b = 5, c = 1, n = 6: p = 2 * (C(6,0) + C(6,1)) / 2^6 = 2 * 7 / 64 = 0.21875
+    // (scipy.stats.binomtest(1, 6, 0.5).pvalue = 0.21875; binomtest(10, 24) = 0.5412561893463135)
     const r = mcnemar(...table(10, 5, 1, 4));
     expect(r).toMatchObject({ b: 5, c: 1, statistic: 1, method: 'exact-binomial' });
     expect(r.pValue).toBeCloseTo(0.21875, 12);
