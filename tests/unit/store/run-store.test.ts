@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -243,6 +243,20 @@ describe('RunStore runs', () => {
     expect(store.createRun({ modelName: 'x', config: {}, seed: 0, datasetFingerprint: null })).toBeGreaterThan(gone);
     expect(() => store.deleteRun(gone)).toThrow(/no run with id/);
     expect(store.integrityCheck()).toEqual(['ok']);
+    store.close();
+  });
+
+  it('deleting a run whose folder is a symbolic link removes the link, not what it points to', () => {
+    const store = RunStore.open(home);
+    const id = store.createRun({ modelName: 'x', config: {}, seed: 0, datasetFingerprint: null });
+    const target = join(home, 'precious');
+    mkdirSync(target);
+    writeFileSync(join(target, 'data.bin'), 'keep me');
+    mkdirSync(join(home, 'runs'));
+    symlinkSync(target, store.runDir(id), 'dir');
+    store.deleteRun(id);
+    expect(existsSync(store.runDir(id))).toBe(false);
+    expect(readFileSync(join(target, 'data.bin'), 'utf8')).toBe('keep me');
     store.close();
   });
 
