@@ -120,7 +120,7 @@ export interface PhotoFixture {
 /** Renders the named photo scenes, `seconds` each, into one .y4m in a fresh temp folder. */
 export async function buildPhotoFixture(
   scenes: string[],
-  opts: { seconds?: number; spec?: VideoSpec; dir?: string } = {},
+  opts: { seconds?: number; spec?: VideoSpec; dir?: string; pingPong?: boolean } = {},
 ): Promise<PhotoFixture> {
   const spec = opts.spec ?? { width: 640, height: 480, fps: 10 };
   const seconds = opts.seconds ?? 3;
@@ -135,7 +135,10 @@ export async function buildPhotoFixture(
     const file = join(SAMPLE_DIR, scene.file);
     if (!existsSync(file)) throw new Error(`face-api demo photo missing: ${file}`);
     const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    for (let f = 0; f < perScene; f++) {
+    // Ping-pong (forward, then back) makes the fake camera's loop seamless, so tracks survive it.
+    const steps = Array.from({ length: perScene }, (_, f) => f);
+    if (opts.pingPong) steps.push(...steps.slice(1, -1).reverse());
+    for (const f of steps) {
       const a = perScene === 1 ? 0 : f / (perScene - 1);
       const lerp = (p: number, q: number): number => p + (q - p) * a;
       const wFrac = lerp(scene.from.w, scene.to.w);
@@ -165,17 +168,17 @@ export interface FerGridFixture {
 }
 
 /**
- * A grid of PublicTest faces (cols x rows), each padded with a mirrored border of `border` times its
- * side and upscaled to fill its tile; the same image for `seconds`. Returns null (and the reason) when
+ * A grid of PublicTest faces (cols x rows), each padded with a border of `border` times its side
+ * (mirrored, or its edge pixels repeated) and upscaled to fill its tile; the same image for `seconds`. Returns null (and the reason) when
  * the dataset folder is absent.
  */
 export async function buildFerGridFixture(
-  opts: { cols?: number; rows?: number; border?: number; seconds?: number; dir?: string; seed?: number } = {},
+  opts: { cols?: number; rows?: number; border?: number; fill?: 'mirror' | 'copy'; seconds?: number; dir?: string; seed?: number } = {},
 ): Promise<FerGridFixture | { skipped: string }> {
   const testDir = join(FER_DIR, 'test');
   if (!existsSync(testDir)) return { skipped: `FER2013 not found at ${FER_DIR}` };
-  const cols = opts.cols ?? 3;
-  const rows = opts.rows ?? 2;
+  const cols = opts.cols ?? 4;
+  const rows = opts.rows ?? 3;
   const border = opts.border ?? 0.5;
   const spec: VideoSpec = { width: 640, height: 480, fps: 10 };
   const classes = readdirSync(testDir).filter((c) => !c.startsWith('.')).sort();
@@ -191,7 +194,7 @@ export async function buildFerGridFixture(
     const side = 48 + 2 * pad;
     const img = await sharp(join(testDir, label, file))
       .greyscale()
-      .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'mirror' })
+      .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: opts.fill ?? 'mirror' })
       .resize(tile, tile, { kernel: 'lanczos3' })
       .toColourspace('srgb')
       .png()
@@ -208,7 +211,7 @@ export async function buildFerGridFixture(
     .raw()
     .toBuffer();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fer-webcam-'));
-  const path = join(dir, 'fer-grid.y4m');
+  const path = join(dir, `fer-grid-${border}-${opts.fill ?? 'mirror'}.y4m`);
   const writer = new Y4mWriter(path, spec);
   const frames = Math.max(1, Math.round((opts.seconds ?? 2) * spec.fps));
   for (let f = 0; f < frames; f++) await writer.frame(rgb);

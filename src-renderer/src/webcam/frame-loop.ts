@@ -51,9 +51,16 @@ export class LiveLoop {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        await this.nextFrame();
+        // Only wait when the newest frame was already analysed: when inference is slower than the
+        // camera a new frame is always ready, and waiting for the one after would waste up to a frame.
+        if (this.video.readyState < 2 || this.video.currentTime === this.lastVideoTime) {
+          await this.nextFrame();
+          continue;
+        }
+        // WASM inference resolves through microtasks only; without a real yield the page would
+        // never render or handle input while frames keep coming.
+        await yieldToEventLoop();
         if (!this.running) break;
-        if (this.video.readyState < 2 || this.video.currentTime === this.lastVideoTime) continue;
         this.lastVideoTime = this.video.currentTime;
         const pixels = this.grabber.grab(this.video);
         const { result, timing } = await this.pipeline.process(this.grabber.canvas, pixels, performance.now() - this.startedAt);
@@ -64,6 +71,18 @@ export class LiveLoop {
       }
     }
   }
+}
+
+/** Lets the browser run rendering and input tasks (a macrotask boundary, without setTimeout's clamp). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**

@@ -32,3 +32,14 @@ export function paddedSquare(box: Box, pad: number): Box {
   const cy = box.y + box.height / 2;
   return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
 }
+
+/** Area of `a` that lies inside `b`, as a fraction of `a`'s area. */
+export function coveredFraction(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width);
+  const y2 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const ar = area(a);
+  return ar > 0 ? inter / ar : 0;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cropFace, type PixelFrame } from '../../../src-renderer/src/webcam/crop.ts';
-import { FramePipeline, classifyFaceImages, type Detection, type ExpressionClassifier, type FaceDetector } from '../../../src-renderer/src/webcam/pipeline.ts';
+import { FramePipeline, classifyFaceImages, suppressCovered, type Detection, type ExpressionClassifier, type FaceDetector } from '../../../src-renderer/src/webcam/pipeline.ts';
 import { EXPRESSIONS } from '../../../src-renderer/src/webcam/expressions.ts';
 
 /** RGBA frame: black, with a white square at (x0, y0) of side s. */
@@ -107,5 +107,22 @@ describe('FramePipeline', () => {
     const black: PixelFrame = { data: new Uint8Array(48 * 48), width: 48, height: 48, channels: 1 };
     const faces = await classifyFaceImages(new BrightnessClassifier(), [white, black]);
     expect(faces.map((f) => [f.id, f.label])).toEqual([[1, 'happy'], [2, 'sad']]);
+  });
+});
+
+describe('suppressCovered', () => {
+  const det = (x: number, w: number, score: number): Detection => ({ box: { x, y: 0, width: w, height: 100 }, score });
+
+  it('drops a weaker box straddling two faces but keeps neighbours that only touch', () => {
+    // Faces at 0-100 and 110-210; a weaker box 55-155 lies ~45% inside each.
+    const faces = [det(0, 100, 0.9), det(110, 100, 0.85)];
+    const straddle = det(55, 100, 0.5);
+    expect(suppressCovered([faces[0] as Detection, straddle, faces[1] as Detection], 0.6)).toEqual(faces);
+    // Overlapping neighbours (20% overlap) both stay.
+    const near = [det(0, 100, 0.9), det(80, 100, 0.8)];
+    expect(suppressCovered(near, 0.6)).toEqual(near);
+    // The stronger of two boxes always stays, whatever its overlap.
+    expect(suppressCovered([det(0, 100, 0.4), det(5, 100, 0.9)], 0.6)).toEqual([det(5, 100, 0.9)]);
+    expect(() => suppressCovered([], 0)).toThrow(/maxCovered/);
   });
 });
