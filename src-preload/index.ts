@@ -63,10 +63,31 @@ const api = {
     evaluate: (a) => invoke('runs:evaluate', a),
     resume: (a) => invoke('runs:resume', a),
     misclassified: (a) => invoke('runs:misclassified', a),
+    export: (a) => invoke('runs:export', a),
+    import: (a) => invoke('runs:import', a),
   },
   compare: {
     get: (a) => invoke('compare:get', a),
     export: (a) => invoke('compare:export', a),
+  },
+  queue: {
+    list: () => invoke('queue:list'),
+    add: (a) => invoke('queue:add', a),
+    remove: (a) => invoke('queue:remove', a),
+    move: (a) => invoke('queue:move', a),
+    retry: (a) => invoke('queue:retry', a),
+    start: () => invoke('queue:start'),
+    stop: () => invoke('queue:stop'),
+  },
+  experiments: {
+    list: () => invoke('experiments:list'),
+    paper: (a) => invoke('experiments:paper', a),
+    paperResults: (a) => invoke('experiments:paperResults', a),
+    sweep: (a) => invoke('experiments:sweep', a),
+    sweepRank: (a) => invoke('experiments:sweepRank', a),
+  },
+  system: {
+    info: () => invoke('system:info'),
   },
 } satisfies GroupedApi;
 

@@ -8,6 +8,7 @@ import { mcnemar } from '../../../src-main/ml/metrics/mcnemar.ts';
 import { deepMerge } from '../../../src-renderer/src/lib/json-schema.ts';
 import { makeKaggleFolder, snapshotTree, tempDir } from '../../helpers/dataset-fixtures.ts';
 import { dispatch } from '../../../src-main/api/dispatch.ts';
+import type { MethodName, MethodResult } from '../../../src-main/api/contract.ts';
 import { seedDataset, seedRun } from './seed-runs.ts';
 
 describe('API backend over a real store (no training)', () => {
@@ -16,7 +17,7 @@ describe('API backend over a real store (no training)', () => {
   let a: number;
   let b: number;
   let c: number;
-  const call = (method: string, args?: unknown) => dispatch(backend.handlers, method, args) as Promise<any>;
+  const call = <K extends MethodName>(method: K, args?: unknown) => dispatch(backend.handlers, method, args) as Promise<MethodResult<K>>;
 
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'fer-api-home-'));
@@ -36,9 +37,10 @@ describe('API backend over a real store (no training)', () => {
 
   it('gives the Train form a schema, defaults and presets that the engine accepts', async () => {
     const setup = await call('training:setup');
-    expect(setup.schema.properties.model.enum).toContain('dcnnbea');
-    expect(setup.schema.properties.modelConfig.properties.activation).toBeDefined();
-    expect(setup.schema.properties.data.properties.path).toBeUndefined();
+    const props = setup.schema.properties as Record<string, { enum?: string[]; properties?: Record<string, unknown> }>;
+    expect(props.model?.enum).toContain('dcnnbea');
+    expect(props.modelConfig?.properties?.activation).toBeDefined();
+    expect(props.data?.properties?.path).toBeUndefined();
     expect(setup.presets.map((p: { label: string }) => p.label)).toEqual(['Paper: DCNNBEA', 'Paper: DCNNBEA + TAFMN', 'vgg-fer strong baseline']);
     for (const preset of PRESETS) {
       const config = deepMerge(structuredClone(setup.defaults), preset.config);
@@ -50,16 +52,16 @@ describe('API backend over a real store (no training)', () => {
   it('lists runs with their summary fields', async () => {
     const runs = await call('runs:list');
     expect(runs).toHaveLength(3);
-    const ra = runs.find((r: { id: string }) => r.id === String(a));
+    const ra = runs.find((r: { id: string }) => r.id === String(a))!;
     expect(ra).toMatchObject({ name: 'relu run', model: 'vgg-fer', activation: 'relu', head: 'softmax', status: 'completed', epochsDone: 5, epochsPlanned: 5, datasetName: 'seeded' });
     expect(ra.testAcc).toBeGreaterThan(0.5);
-    expect(runs.find((r: { id: string }) => r.id === String(b)).activation).toBe('tafmn');
+    expect(runs.find((r: { id: string }) => r.id === String(b))!.activation).toBe('tafmn');
   });
 
   it('returns run detail with curves and the evaluation', async () => {
     const d = await call('runs:get', { runId: String(b) });
     expect(d.epochs).toHaveLength(8);
-    expect(d.evaluations[0].confusion.flat().reduce((x: number, y: number) => x + y, 0)).toBe(70);
+    expect(d.evaluations[0]!.confusion.flat().reduce((x: number, y: number) => x + y, 0)).toBe(70);
     expect(d.classNames).toHaveLength(7);
     await expect(call('runs:get', { runId: '999' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(call('runs:get', { runId: 'abc' })).rejects.toMatchObject({ code: 'invalid-input' });
@@ -80,7 +82,7 @@ describe('API backend over a real store (no training)', () => {
     expect(differing).toContain('training.epochs');
     expect(differing).not.toContain('seed');
     expect(cmp.mcnemar).toHaveLength(1);
-    const pair = cmp.mcnemar[0];
+    const pair = cmp.mcnemar[0]!;
     // Independent check against the metric module on the stored predictions.
     const preds = (id: number) => {
       const ev = backend.store.latestEvaluation(id, 'test')!;
@@ -130,7 +132,7 @@ describe('API backend over a real store (no training)', () => {
     expect((await call('datasets:list')).map((x: { id: string }) => x.id)).toEqual([d.id]);
     const samples = await call('datasets:samples', { datasetId: d.id, perClass: 2 });
     expect(samples.perClass).toHaveLength(7);
-    const face = samples.perClass[0].samples[0];
+    const face = samples.perClass[0]!.samples[0]!;
     expect(Buffer.from(face.pixels, 'base64')).toHaveLength(24 * 24);
     await expect(call('datasets:import', { path: join(dir, 'missing') })).rejects.toMatchObject({ code: 'invalid-input' });
     expect(readdirSync(join(home, 'workbench'))).toContain('datasets.json');
