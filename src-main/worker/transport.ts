@@ -107,3 +107,49 @@ export function forkTransport(options: ForkOptions = {}): WorkerTransport {
     },
   };
 }
+
+/**
+ * The parts of Electron's UtilityProcess (from `utilityProcess.fork(entry, [], { stdio: 'pipe' })`)
+ * that a transport needs; declared here so this module never imports electron.
+ */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined;
+  readonly stderr: NodeJS.ReadableStream | null;
+  postMessage(message: unknown): void;
+  on(event: 'message', cb: (message: unknown) => void): unknown;
+  on(event: 'exit', cb: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+/**
+ * Wraps an Electron utility process as a WorkerTransport. Electron reports only an exit code (no
+ * signal), so a killed utility process ends its run 'failed' with the code and stderr tail as cause.
+ */
+export function utilityProcessTransport(child: UtilityProcessLike): WorkerTransport {
+  const tail = new LineTail();
+  child.stderr?.on('data', (chunk: Buffer | string) => tail.push(String(chunk)));
+  let exited: WorkerExit | null = null;
+  const exitCbs: Array<(e: WorkerExit) => void> = [];
+  child.on('exit', (code) => {
+    exited = { code, signal: null, stderrTail: tail.get() };
+    for (const cb of exitCbs) cb(exited);
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send(msg) {
+      if (!exited) child.postMessage(msg);
+    },
+    onMessage(cb) {
+      child.on('message', (m) => cb(m as FromWorker));
+    },
+    onExit(cb) {
+      if (exited) cb(exited);
+      else exitCbs.push(cb);
+    },
+    kill() {
+      if (!exited) child.kill();
+    },
+  };
+}

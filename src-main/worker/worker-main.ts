@@ -30,7 +30,11 @@ function openChannel(): Channel {
   if (!process.send) throw new Error('worker-main must be started by child_process.fork or utilityProcess.fork');
   return {
     // Resolve once the message is handed to the OS, so `done` is delivered before the process exits.
-    send: (msg) => new Promise((resolve) => process.send!(msg, undefined, {}, () => resolve())),
+    send: (msg) =>
+      new Promise((resolve) => {
+        if (!process.connected) return resolve();
+        process.send!(msg, undefined, {}, () => resolve());
+      }),
     onMessage: (cb) => process.on('message', (m) => cb(m as ToWorker)),
   };
 }
@@ -50,8 +54,11 @@ function send(msg: FromWorker): void {
 }
 
 async function finish(code: number, last: FromWorker): Promise<void> {
-  await channel.send(last);
-  process.exit(code);
+  try {
+    await channel.send(last);
+  } finally {
+    process.exit(code);
+  }
 }
 
 function fail(err: unknown): void {
@@ -61,6 +68,13 @@ function fail(err: unknown): void {
 
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
+// The parent went away (crashed or killed): save like a stop command and exit rather than train
+// unobserved. The run is then resumable from the saved checkpoint.
+process.on('disconnect', () => {
+  stopRequested = true;
+  paused?.release();
+  if (!started) process.exit(0);
+});
 
 channel.onMessage((msg) => {
   switch (msg.type) {

@@ -40,8 +40,9 @@ describe('kill -9 and resume', () => {
     service.on('exit', (e) => {
       if (e.runId === b.runId) exitCause = e.cause;
     });
-    const off = service.on('batch', (e) => {
-      if (e.runId === b.runId && e.epoch === 2 && killedPid === 0) {
+    // The epoch event comes after epoch 1's checkpoints are written; the worker is then in epoch 2.
+    const off = service.on('epoch', (e) => {
+      if (e.runId === b.runId && e.epoch === 1 && killedPid === 0) {
         killedPid = store.requireRun(b.runId).workerPid!;
         process.kill(killedPid, 'SIGKILL');
         off();
