@@ -37,8 +37,30 @@ import type {
   RunUpdateArgs,
   TrainingStartArgs,
 } from './schemas.ts';
+import type {
+  ExperimentView,
+  PaperResultsView,
+  QueuedExperimentView,
+  QueueState,
+  RunBundleExport,
+  RunBundleImport,
+  SweepRankView,
+  SystemInfo,
+} from '../experiments/api-types.ts';
+import type {
+  PaperQueueArgs,
+  PaperResultsArgs,
+  QueueAddArgs,
+  QueueItemArgs,
+  QueueMoveArgs,
+  RunExportArgs,
+  RunImportArgs,
+  SweepQueueArgs,
+  SweepRankArgs,
+} from '../experiments/api-schemas.ts';
 
 export type * from './types.ts';
+export type * from '../experiments/api-types.ts';
 
 /** Request methods: `domain:verb` -> argument object (or void) and result. */
 export interface ApiMethods {
@@ -76,6 +98,28 @@ export interface ApiMethods {
 
   'compare:get': { args: CompareArgs; result: Comparison };
   'compare:export': { args: CompareExportArgs; result: CompareExport };
+
+  /** The experiment queue (persisted; executed one run after another). */
+  'queue:list': { args: void; result: QueueState };
+  'queue:add': { args: QueueAddArgs; result: QueueState };
+  'queue:remove': { args: QueueItemArgs; result: QueueState };
+  'queue:move': { args: QueueMoveArgs; result: QueueState };
+  'queue:retry': { args: QueueItemArgs; result: QueueState };
+  'queue:start': { args: void; result: QueueState };
+  'queue:stop': { args: void; result: QueueState };
+
+  'experiments:list': { args: void; result: ExperimentView[] };
+  /** Queues "Reproduce the paper" (six configurations, optionally the baseline). */
+  'experiments:paper': { args: PaperQueueArgs; result: QueuedExperimentView };
+  'experiments:paperResults': { args: PaperResultsArgs; result: PaperResultsView };
+  'experiments:sweep': { args: SweepQueueArgs; result: QueuedExperimentView };
+  'experiments:sweepRank': { args: SweepRankArgs; result: SweepRankView };
+
+  /** Portable runs: a bundle file on the backend's machine. */
+  'runs:export': { args: RunExportArgs; result: RunBundleExport };
+  'runs:import': { args: RunImportArgs; result: RunBundleImport };
+
+  'system:info': { args: void; result: SystemInfo };
 }
 
 /** Events pushed from the backend: `domain:verb` -> payload. */
@@ -121,6 +165,21 @@ export const METHOD_NAMES = [
   'runs:misclassified',
   'compare:get',
   'compare:export',
+  'queue:list',
+  'queue:add',
+  'queue:remove',
+  'queue:move',
+  'queue:retry',
+  'queue:start',
+  'queue:stop',
+  'experiments:list',
+  'experiments:paper',
+  'experiments:paperResults',
+  'experiments:sweep',
+  'experiments:sweepRank',
+  'runs:export',
+  'runs:import',
+  'system:info',
 ] as const satisfies readonly MethodName[];
 
 export const EVENT_NAMES = [

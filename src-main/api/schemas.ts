@@ -4,6 +4,17 @@
  */
 import { z } from 'zod';
 import { ApiError, type MethodName } from './contract.ts';
+import {
+  paperQueueArgs,
+  paperResultsArgs,
+  queueAddArgs,
+  queueItemArgs,
+  queueMoveArgs,
+  runExportArgs,
+  runImportArgs,
+  sweepQueueArgs,
+  sweepRankArgs,
+} from '../experiments/api-schemas.ts';
 
 const id = z.string().trim().min(1, 'must not be empty').max(200);
 const splitSchema = z.enum(['train', 'val', 'test']);
@@ -116,6 +127,21 @@ export const ARG_SCHEMAS = {
   'runs:misclassified': misclassifiedArgs,
   'compare:get': compareArgs,
   'compare:export': compareExportArgs,
+  'queue:list': none,
+  'queue:add': queueAddArgs,
+  'queue:remove': queueItemArgs,
+  'queue:move': queueMoveArgs,
+  'queue:retry': queueItemArgs,
+  'queue:start': none,
+  'queue:stop': none,
+  'experiments:list': none,
+  'experiments:paper': paperQueueArgs,
+  'experiments:paperResults': paperResultsArgs,
+  'experiments:sweep': sweepQueueArgs,
+  'experiments:sweepRank': sweepRankArgs,
+  'runs:export': runExportArgs,
+  'runs:import': runImportArgs,
+  'system:info': none,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export type ParsedArgs<K extends MethodName> = z.output<(typeof ARG_SCHEMAS)[K]>;

@@ -105,6 +105,19 @@ export class QueueRunner {
     if (runId !== null && runId !== undefined && this.executor.isActive(runId)) this.executor.stop(runId);
   }
 
+  /**
+   * Starts nothing more but leaves the current run alone (the app is closing: its workers are
+   * killed next, so the item stays 'running' and resumes at the next start).
+   */
+  halt(): void {
+    this.stopping = true;
+  }
+
+  /** Resolves when the current `run()` (if any) has returned. */
+  async settled(): Promise<void> {
+    await this.active?.catch(() => undefined);
+  }
+
   private async loop(): Promise<RunQueueResult> {
     const finished: QueueItem[] = [];
     for (;;) {

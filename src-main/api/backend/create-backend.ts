@@ -20,6 +20,7 @@ import { DatasetLibrary, datasetDetail, datasetSamples, datasetSummary, facePixe
 import { PRESETS } from './presets.ts';
 import { runDetail, runSummary } from './run-view.ts';
 import { comparisonCsv, comparisonLatex, mcnemarPairs, paramDiff } from './compare.ts';
+import { createExperimentBackend } from '../../experiments/api-handlers.ts';
 
 export interface BackendOptions {
   home: string;
@@ -232,6 +233,7 @@ export function createBackend(options: BackendOptions): Backend {
     return run;
   };
 
+  const experiments = createExperimentBackend({ store, runs, datasetPath: (id) => library.entry(id).source });
   const handlers: ApiHandlers = {
     'app:info': () => ({
       version,
@@ -379,6 +381,7 @@ export function createBackend(options: BackendOptions): Backend {
       }
       return { filename: `${stem}.tex`, mime: 'application/x-tex', content: comparisonLatex(details, pairs) };
     }),
+    ...experiments.handlers,
   };
 
   return {
@@ -388,7 +391,7 @@ export function createBackend(options: BackendOptions): Backend {
     runs,
     close: async () => {
       for (const off of offs) off();
-      await runs.shutdown();
+      await experiments.close(() => runs.shutdown());
       store.close();
     },
   };
