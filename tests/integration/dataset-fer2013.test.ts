@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,5 +32,15 @@ describe.skipIf(!present)('shared FER2013 folder', () => {
 
     const small = subsetDataset(cached.dataset, { perClass: 5, splits: ['train', 'val'] });
     expect(small.labels.length).toBe(70);
+
+    // The acceptance command itself, run from the project root (served from the cache just written).
+    const cli = spawnSync(process.execPath, ['bin/fer-lab.js', '--home', home, 'dataset', 'inspect', '../shared/datasets/fer2013'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    for (const [name, count] of Object.entries(TRAIN)) expect(cli.stdout).toMatch(new RegExp(`^${name}\\s+${count}\\s`, 'm'));
+    expect(cli.stdout).toMatch(/^total\s+28709\s+3589\s+0\s+32298$/m);
+    expect(cli.stdout).toMatch(/^val\s+PublicTest_ files in test\//m);
   });
 });
