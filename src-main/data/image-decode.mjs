@@ -222,16 +222,18 @@ export async function decodeInto(buf, dst, dstOffset, size) {
       return undefined;
     }
     const sharp = await loadSharp();
+    // sharp resizes (with shrink-on-load for big images) but the gray conversion stays ours, so every
+    // format gets the same ITU-R 601 luma; resizing first is equivalent since both steps are linear.
     const { data, info } = await sharp(buf)
       .removeAlpha()
-      .greyscale()
+      .toColourspace('srgb')
       .resize(size, size, { fit: 'fill', kernel: 'linear' })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 1 || info.width !== size || info.height !== size) {
+    if (info.channels !== 3 || info.width !== size || info.height !== size) {
       return `unexpected decoder output ${info.width}x${info.height}x${info.channels}`;
     }
-    dst.set(data, dstOffset);
+    toGray(data, size * size, 3, [0, 1, 2], dst, dstOffset);
     return undefined;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
