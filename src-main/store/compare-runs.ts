@@ -21,7 +21,10 @@ export interface RunComparison {
 
 export interface CompareOptions {
   split?: string;
-  /** true: TTA evaluations only; false: without TTA only; undefined: the newest of either. */
+  /**
+   * true: TTA evaluations only; false: without TTA only; undefined: the newest without TTA, or the
+   * newest with TTA when a run has none without (the table shows which was used).
+   */
   tta?: boolean;
 }
 
@@ -38,7 +41,10 @@ export function compareRuns(store: RunStore, idA: number, idB: number, options: 
     return {
       run,
       datasetName: run.datasetFingerprint ? (store.getDataset(run.datasetFingerprint)?.name ?? null) : null,
-      evaluation: store.latestEvaluation(id, split, options.tta),
+      evaluation:
+        options.tta === undefined
+          ? (store.latestEvaluation(id, split, false) ?? store.latestEvaluation(id, split, true))
+          : store.latestEvaluation(id, split, options.tta),
     };
   };
   const a = side(idA);

@@ -127,6 +127,14 @@ describe('fer-lab compare', () => {
     expect(j.mcnemar).toMatchObject({ n: 12, b: 5, c: 1, method: 'exact-binomial' });
     expect(j.mcnemar.pValue).toBeCloseTo(0.21875, 12);
     expect(j.a.evaluation.report.accuracy).toBeCloseTo(8 / 12, 12);
+
+    // A newer TTA evaluation of A does not replace the like-for-like default (without TTA).
+    const store = RunStore.open(home);
+    store.addEvaluation({ runId: ids.a, split: 'test', tta: true, ...evaluationFromCorrectness(Array(12).fill(true), CLASSES) });
+    store.close();
+    const again = JSON.parse((await cli('compare', String(ids.a), String(ids.b), '--json')).stdout);
+    expect(again.mcnemar).toMatchObject({ b: 5, c: 1 });
+    expect(again.a.evaluation.tta).toBe(false);
   });
 
   it('explains why McNemar is unavailable: other dataset, no predictions, no evaluation on the split', async () => {
@@ -140,6 +148,9 @@ describe('fer-lab compare', () => {
     expect(val.stdout).toContain(`not available: run ${ids.a} has no evaluation on the val split`);
     const j = JSON.parse((await cli('compare', String(ids.a), String(ids.other), '--json')).stdout);
     expect(j.mcnemar).toBeNull();
+    // Only evaluations without TTA exist, so asking for TTA ones finds none.
+    const tta = await cli('compare', String(ids.a), String(ids.b), '--tta');
+    expect(tta.stdout).toContain(`not available: run ${ids.a} has no evaluation on the test split`);
   });
 
   it('rejects unknown runs and malformed ids', async () => {

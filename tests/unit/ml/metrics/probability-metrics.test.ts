@@ -58,6 +58,12 @@ describe('expectedCalibrationError (15 equal-width bins)', () => {
     expect(bins.reduce((a, b) => a + b.count, 0)).toBe(4);
   });
 
+  it('puts bin edges in the lower bin: confidence 1 in the last bin, 1/3 in (4/15, 5/15]', () => {
+    const { bins } = expectedCalibrationError([[1, 0, 0], [1 / 3, 1 / 3, 1 / 3]], [0, 0], 3);
+    expect(bins[14]?.count).toBe(1);
+    expect(bins[4]?.count).toBe(1);
+  });
+
   it('is 0 for a perfectly calibrated one-hot classifier that is always right', () => {
     expect(expectedCalibrationError([[1, 0], [0, 1]], [0, 1], 2).ece).toBe(0);
   });
