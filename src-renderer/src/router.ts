@@ -16,6 +16,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { title: 'Runs' } },
   { path: '/runs/:id', name: 'run', component: () => import('./views/RunDetailView.vue'), props: true, meta: { title: 'Run' } },
   { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue'), meta: { title: 'Compare' } },
+  { path: '/queue', name: 'queue', component: () => import('./views/QueueView.vue'), meta: { title: 'Queue' } },
+  { path: '/paper', name: 'paper', component: () => import('./views/PaperResultsView.vue'), meta: { title: 'Paper results' } },
+  { path: '/system', name: 'system', component: () => import('./views/SystemView.vue'), meta: { title: 'System' } },
 ];
 if (webcamLoader) {
   routes.push({ path: '/webcam', name: 'webcam', component: webcamLoader as () => Promise<never>, meta: { title: 'Webcam' } });
