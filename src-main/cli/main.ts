@@ -4,6 +4,7 @@ import { registerRunsCommands } from './runs-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { registerServeCommands } from './serve-commands.ts';
+import { registerModelCommands } from './model-commands.ts';
 
 /** Thrown by commands for user errors: printed without a stack trace, exit code 1 (or `code`). */
 export class CliError extends Error {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerExperimentCommands(program);
   registerTrainCommands(program);
   registerServeCommands(program);
+  registerModelCommands(program);
   return program;
 }
 

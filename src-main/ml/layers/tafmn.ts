@@ -20,6 +20,7 @@
  * once training moves the active pieces; the defaults (k = 2) have no such dormant parameters.
  */
 import * as tf from '@tensorflow/tfjs';
+import './tfjs-fixes.ts';
 
 export interface TafmnSecondLayer {
   m: number;

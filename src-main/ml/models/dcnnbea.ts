@@ -29,7 +29,12 @@ export function buildDcnnbea(cfg: ModelConfig): tf.LayersModel {
   const units = width(cfg, cfg.lstmUnits);
   for (let i = 0; i < cfg.lstmLayers; i++) {
     const last = i === cfg.lstmLayers - 1;
-    y = apply(tf.layers.lstm({ name: `lstm${i + 1}`, units, returnSequences: !last }), y);
+    // Glorot rather than tfjs' default orthogonal recurrent init: tfjs builds the orthogonal matrix with
+    // Gram-Schmidt in tensor ops, which takes about two minutes for 256 units on the CPU backend.
+    y = apply(
+      tf.layers.lstm({ name: `lstm${i + 1}`, units, returnSequences: !last, recurrentInitializer: 'glorotUniform' }),
+      y,
+    );
   }
   if (cfg.dropout > 0) y = apply(tf.layers.dropout({ name: 'head_dropout', rate: cfg.dropout }), y);
   return tf.model({ inputs: input, outputs: classifierHead(y, cfg), name: 'dcnnbea' });

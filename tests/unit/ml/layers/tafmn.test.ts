@@ -70,7 +70,7 @@ describe('Tafmn', () => {
     let checked = 0;
     let kinks = 0;
     for (const w of layer.trainableWeights) {
-      const v = w.read();
+      const v = w.read() as tf.Variable;
       const analytic = grads[v.name]!.dataSync();
       const base = v.dataSync().slice();
       for (let i = 0; i < base.length; i++) {
@@ -122,7 +122,7 @@ describe('Tafmn', () => {
       const x = tf.randomUniform([64, C], -2, 2, 'float32', 21);
       const y = tf.tidy(() => tf.add(tf.sin(tf.mul(x, 2)), tf.mul(tf.abs(x), 0.5)));
       const layer = built(opts, x.shape);
-      const seen = layer.trainableWeights.map((w) => new Array<boolean>(w.shape.reduce((a, b) => a * b, 1)).fill(false));
+      const seen = layer.trainableWeights.map((w) => new Array<boolean>((w.shape as number[]).reduce((a, b) => a * b, 1)).fill(false));
       const opt = tf.train.adam(0.02);
       for (let step = 0; step < 10; step++) {
         const { grads, value } = tf.variableGrads(
@@ -130,11 +130,11 @@ describe('Tafmn', () => {
           vars(layer),
         );
         layer.trainableWeights.forEach((w, wi) => {
-          grads[w.read().name]!.dataSync().forEach((g, i) => {
+          grads[(w.read() as tf.Variable).name]!.dataSync().forEach((g, i) => {
             if (g !== 0) seen[wi]![i] = true;
           });
         });
-        opt.applyGradients(grads);
+        opt.applyGradients(grads as Parameters<typeof opt.applyGradients>[0]);
         Object.values(grads).forEach((g) => g.dispose());
         value.dispose();
       }
