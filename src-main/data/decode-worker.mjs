@@ -7,7 +7,7 @@
 // squares (so the report's mean/std need no second pass over the pixels).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeInto, hashSampleInto } from './image-decode.mjs';
+import { decodeInto, digestSample } from './image-decode.mjs';
 
 const { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size } = workerData;
 const pixels = new Uint8Array(pixelBuffer);
@@ -37,19 +37,6 @@ function readFile(path, index) {
   }
 }
 
-/** @param {number} index @param {number} offset */
-function sums(index, offset) {
-  let a = 0;
-  let b = 0;
-  for (let k = offset, end = offset + sampleBytes; k < end; k++) {
-    const v = /** @type {number} */ (pixels[k]);
-    a += v;
-    b += v * v;
-  }
-  meta[4 * index + 2] = a;
-  meta[4 * index + 3] = b;
-}
-
 parentPort.on('message', async (/** @type {{ start: number, paths: string[] }} */ batch) => {
   const failures = [];
   for (let k = 0; k < batch.paths.length; k++) {
@@ -63,8 +50,7 @@ parentPort.on('message', async (/** @type {{ start: number, paths: string[] }} *
       reason = `unreadable (${err instanceof Error ? err.message : String(err)})`;
     }
     if (reason === undefined) {
-      hashSampleInto(pixels.subarray(offset, offset + sampleBytes), hashes, index);
-      sums(index, offset);
+      digestSample(pixels, offset, sampleBytes, hashes, index, meta, 4 * index + 2);
     } else failures.push({ index, reason });
   }
   parentPort.postMessage({ start: batch.start, count: batch.paths.length, failures });

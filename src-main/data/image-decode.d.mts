@@ -12,4 +12,12 @@ export declare function resizeGray(
   dh: number,
 ): void;
 export declare function decodeInto(buf: Uint8Array, dst: Uint8Array, dstOffset: number, size: number): Promise<string | undefined>;
-export declare function hashSampleInto(pixels: Uint8Array, out: Uint32Array, i: number): void;
+export declare function digestSample(
+  pixels: Uint8Array,
+  offset: number,
+  n: number,
+  hashes: Uint32Array,
+  i: number,
+  sums?: Float64Array,
+  sumsAt?: number,
+): void;

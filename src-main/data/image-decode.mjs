@@ -10,7 +10,6 @@
 // load, and as a second opinion that names the defect when it rejects a file), BMP through bmp-js
 // (sharp's prebuilt libvips has no BMP loader), and PNG/GIF/WebP/TIFF or large JPEGs through sharp,
 // whose shrink-on-load wins for big images.
-import { createHash } from 'node:crypto';
 import jpeg from 'jpeg-js';
 import bmp from 'bmp-js';
 import initTurbo from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
@@ -242,12 +241,32 @@ export async function decodeInto(buf, dst, dstOffset, size) {
 }
 
 /**
- * 64-bit content hash of a decoded sample, written as two uint32 words at out[2*i], out[2*i+1].
- * Duplicates are confirmed byte-for-byte afterwards, so the hash only needs to spread well.
- * @param {Uint8Array} pixels @param {Uint32Array} out @param {number} i
+ * One pass over a decoded sample at pixels[offset .. offset+n): a 64-bit content hash (two 32-bit
+ * multiplicative lanes) into hashes[2i], hashes[2i+1], and, when `sums` is given, the pixel sum and
+ * sum of squares into sums[sumsAt], sums[sumsAt+1]. Duplicates are confirmed byte for byte
+ * afterwards, so the hash only needs to spread well; this is ~2x cheaper than SHA-1 plus a
+ * separate statistics pass.
+ * @param {Uint8Array} pixels @param {number} offset @param {number} n
+ * @param {Uint32Array} hashes @param {number} i
+ * @param {Float64Array} [sums] @param {number} [sumsAt]
  */
-export function hashSampleInto(pixels, out, i) {
-  const digest = createHash('sha1').update(pixels).digest();
-  out[2 * i] = digest.readUInt32LE(0);
-  out[2 * i + 1] = digest.readUInt32LE(4);
+export function digestSample(pixels, offset, n, hashes, i, sums, sumsAt = 0) {
+  let sum = 0;
+  let sumSq = 0;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let k = offset, end = offset + n; k < end; k++) {
+    const v = /** @type {number} */ (pixels[k]);
+    sum += v;
+    sumSq += v * v;
+    h1 = Math.imul(h1 ^ v, 0x01000193);
+    h2 = Math.imul(h2 + v, 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+  }
+  hashes[2 * i] = h1 >>> 0;
+  hashes[2 * i + 1] = h2 >>> 0;
+  if (sums) {
+    sums[sumsAt] = sum;
+    sums[sumsAt + 1] = sumSq;
+  }
 }

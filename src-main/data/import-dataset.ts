@@ -7,7 +7,7 @@ import { DatasetError } from './dataset-error.ts';
 import { cacheFileFor, fingerprintOf, readCache, writeCache } from './dataset-cache.ts';
 import { countSamples, findDuplicates, pixelStats } from './dataset-report.ts';
 import { decodeFiles } from './decode-pool.ts';
-import { hashSampleInto } from './image-decode.mjs';
+import { digestSample } from './image-decode.mjs';
 import { scanSource, type CsvPlan, type FileEntry, type FolderPlan } from './scan-source.ts';
 import { SPLITS, type FerDataset, type ImportOptions, type ImportReport, type ImportResult, type SkippedFile } from './types.ts';
 
@@ -145,7 +145,7 @@ async function importCsv(plan: CsvPlan, opts: Resolved, fingerprint: string, o: 
   const sample = opts.size * opts.size;
   const n = csv.labels.length;
   const hashes = new Uint32Array(n * 2);
-  for (let i = 0; i < n; i++) hashSampleInto(csv.pixels.subarray(i * sample, (i + 1) * sample), hashes, i);
+  for (let i = 0; i < n; i++) digestSample(csv.pixels, i * sample, sample, hashes, i);
   const ds: FerDataset = {
     name: basename(plan.csvPath).replace(/\.csv$/i, ''),
     source: plan.csvPath,
