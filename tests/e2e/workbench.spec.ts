@@ -31,7 +31,7 @@ async function fillTinyConfig(page: Page, epochs: number): Promise<void> {
   await set('cfg-modelConfig-widthMultiplier', '0.0625');
   await set('cfg-modelConfig-dropout', '0');
   await set('cfg-training-epochs', String(epochs));
-  await set('cfg-training-batchSize', '4');
+  await set('cfg-training-batchSize', '8');
   // Augmentation costs time on the CPU backend and is not what this test is about.
   await page.locator('#cfg-data-augmentation-enabled').uncheck();
 }
@@ -46,14 +46,17 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     dataDir = tempDir('fer-e2e-data-');
-    await makeKaggleFolder(dataDir, { perClass: 8, testPerClass: 6, size: 48 });
+    await makeKaggleFolder(dataDir, { perClass: 6, testPerClass: 4, size: 48 });
     served = await startServe();
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
+      if (msg.type() === 'error') pageErrors.push(`${msg.text()} (${msg.location().url})`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
     });
   });
 
@@ -73,15 +76,15 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     await page.getByTestId('sample-grid').locator('canvas').first().waitFor();
     expect(await chart.getAttribute('aria-label')).toContain('angry: train');
     expect(await chart.locator('canvas').count()).toBe(1);
-    // 7 classes x 8 train images minus the carved validation split; PublicTest_ files become val.
-    await expect.poll(async () => page.locator('.facts').innerText()).toMatch(/test\s+21/);
+    // PublicTest_ files become val, PrivateTest_ files test: 2 of each per class.
+    await expect.poll(async () => page.locator('.facts').innerText()).toMatch(/train\s+42\s+val\s+14\s+test\s+14/);
     await page.screenshot({ path: join(shots, '1-datasets.png'), fullPage: true });
 
     // --- Train run 1 to completion, watching the live chart grow while it runs.
     await page.getByRole('link', { name: 'Train' }).click();
     await page.getByTestId('train-form').waitFor();
     await page.locator('#train-name').fill('tiny-a');
-    await fillTinyConfig(page, 3);
+    await fillTinyConfig(page, 2);
     await page.getByTestId('start-button').click();
     await page.getByTestId('run-monitor').waitFor();
     await expect.poll(() => chartPoints(page, 'loss-chart'), { timeout: 120_000, interval: 200 }).toBeGreaterThan(0);
@@ -126,7 +129,7 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     // Only differing fields by default: a shared field such as the seed is hidden.
     expect(diffText).not.toContain('seed');
     expect(await page.getByTestId('confusion-matrix').count()).toBe(2);
-    for (const m of await page.getByTestId('confusion-matrix').all()) expect(Number(await m.getAttribute('data-total'))).toBe(21);
+    for (const m of await page.getByTestId('confusion-matrix').all()) expect(Number(await m.getAttribute('data-total'))).toBe(14);
     const p = await page.getByTestId('mcnemar-p').first().innerText();
     const pNum = Number(p.split(' ')[0]);
     expect(pNum).toBeGreaterThanOrEqual(0);
