@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { decodeBatch } from './image-decode.mjs';
 
 /** One skipped input: its index in the request and why. */
 export interface DecodeFailure {
@@ -25,7 +28,7 @@ export interface DecodeResult {
 
 export interface DecodeOptions {
   size: number;
-  /** Worker threads; default: one per core, fewer for small inputs. */
+  /** Worker threads; default: one per core, fewer for small inputs; 0 decodes in the calling thread. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -33,8 +36,18 @@ export interface DecodeOptions {
 /** Batches keep messages few (at most one round trip per 512 files) while still balancing the load. */
 const MAX_BATCH = 512;
 
-/** Resolved at call time so a bundler that rewrites `new URL(..., import.meta.url)` can ship the file. */
-const workerUrl = new URL('./decode-worker.mjs', import.meta.url);
+/**
+ * The worker entry beside this module: decode-worker.mjs in the sources, or decode-worker.js when a
+ * bundler emitted it as its own entry next to the bundle. Undefined when neither exists (a bundle
+ * that left it out): decoding then runs in the calling thread, slower but correct.
+ */
+function findWorkerUrl(): URL | undefined {
+  for (const name of ['./decode-worker.mjs', './decode-worker.js']) {
+    const url = new URL(name, import.meta.url);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
 
 export function defaultWorkerCount(files: number): number {
   return Math.max(1, Math.min(availableParallelism(), 8, Math.ceil(files / 256)));
@@ -58,6 +71,17 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
     failures,
   });
   if (total === 0) return result();
+
+  const workerUrl = options.workers === 0 ? undefined : findWorkerUrl();
+  if (!workerUrl) {
+    const shared = { pixels: new Uint8Array(pixelBuffer), hashes: new Uint32Array(hashBuffer), meta: new Float64Array(metaBuffer), size };
+    for (let start = 0; start < total; start += MAX_BATCH) {
+      const batch = paths.slice(start, start + MAX_BATCH);
+      failures.push(...(await decodeBatch(shared, start, batch)));
+      options.onProgress?.(start + batch.length, total);
+    }
+    return result();
+  }
 
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(total), total));
   // At least ~4 batches per worker, so small imports still spread over every worker.

@@ -21,3 +21,14 @@ export declare function digestSample(
   sums?: Float64Array,
   sumsAt?: number,
 ): void;
+export interface DecodeShared {
+  pixels: Uint8Array;
+  hashes: Uint32Array;
+  meta: Float64Array;
+  size: number;
+}
+export declare function decodeBatch(
+  shared: DecodeShared,
+  start: number,
+  paths: readonly string[],
+): Promise<Array<{ index: number; reason: string }>>;

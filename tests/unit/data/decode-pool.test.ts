@@ -35,6 +35,23 @@ describe('decodeFiles', () => {
     expect(result.hashes[0]).not.toBe(result.hashes[2]);
   });
 
+  it('decodes in the calling thread with workers: 0, to the same result', async () => {
+    const dir = tempDir('fer-pool-inline-');
+    const paths: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const p = join(dir, `${i}.jpg`);
+      writeFileSync(p, i === 4 ? '' : await encodeImage(makeGray(48, 48, i), 48, 48, 'jpg'));
+      paths.push(p);
+    }
+    const inline = await decodeFiles(paths, { size: 48, workers: 0 });
+    const pooled = await decodeFiles(paths, { size: 48, workers: 2 });
+    expect(inline.pixels).toEqual(pooled.pixels);
+    expect(inline.hashes).toEqual(pooled.hashes);
+    expect(inline.meta).toEqual(pooled.meta);
+    expect(inline.failures).toEqual(pooled.failures);
+    expect(inline.failures).toEqual([{ index: 4, reason: 'empty file (0 bytes)' }]);
+  });
+
   it('returns empty results for no files', async () => {
     const result = await decodeFiles([], { size: 48 });
     expect(result.pixels.length).toBe(0);
