@@ -181,8 +181,7 @@ Files: \`model.json\` (topology + weights manifest), \`${WEIGHTS_FILE}\` (weight
 
 \`\`\`js
 import * as tf from '@tensorflow/tfjs';            // or @tensorflow/tfjs-node for file:// URLs
-// register the custom layers first (see below), then:
-const model = await tf.loadLayersModel('https://example.org/model/model.json');
+${meta.customLayers.length ? '// register the custom layers first (see below), then:\n' : ''}const model = await tf.loadLayersModel('https://example.org/model/model.json');
 const scores = model.predict(input);               // input shape [batch, ${meta.inputShape.join(', ')}]
 \`\`\`
 
