@@ -7,8 +7,8 @@
  * - the detector's hit rate on FER2013 PublicTest faces in a grid, tight (no border) vs padded with a
  *   mirrored border, and the pretrained model's accuracy on the faces it found (when the dataset is here).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -162,6 +162,8 @@ async function ferGridHitRate(served: ServedPage, dir: string, border: number, f
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'fer-webcam-bench-'));
+  // Other work on the machine competes for the same cores; record how busy it was.
+  const loadBefore = loadavg()[0] ?? 0;
   const served = await serveWebcam(ctx.log);
   try {
     ctx.log(`serving ${served.kind}`);
@@ -181,9 +183,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const tight = await ferGridHitRate(served, dir, 0, 'copy');
     const mirrored = await ferGridHitRate(served, dir, 0.25, 'mirror');
     const repeated = await ferGridHitRate(served, dir, 0.25, 'copy');
-    writeFileSync(join(dir, 'done'), '');
     return {
       served: served.kind,
+      loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0] ?? 0) },
       fixture: { scenes: fixture.scenes, facesInView: 4, width: 640, height: 480, cameraFps: 30 },
       fullPipeline: {
         backend: auto.backendUsed,

@@ -1,5 +1,6 @@
 /**
- * Serving the webcam demo to a real Chromium for the e2e test and the benchmark.
+ * Serving the webcam demo to a real Chromium for the benchmark (the e2e test uses `fer-lab serve`
+ * itself, through tests/e2e/helpers/serve.ts, on out/renderer).
  *
  * Preferred: the full renderer (`src-renderer/index.html`, route #/webcam) built by Vite and served by
  * the browser-mode server (`startServer` from src-main/server with the app's own handlers), exactly
@@ -123,22 +124,23 @@ export async function serveFolder(dir: string, path = '/'): Promise<ServedPage> 
   };
 }
 
-/** Chromium with a fake camera that plays `y4m` (and auto-granted camera permission). */
+/** Chromium flags for a fake camera that plays `y4m`, with camera permission granted. */
+export function fakeCameraArgs(y4m: string): string[] {
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${y4m}`,
+    // No GPU here: let WebGL fall back to SwiftShader so the backend choice is a real one.
+    '--enable-unsafe-swiftshader',
+  ];
+}
+
+/** Headless Chromium with the fake camera (the same flags as the e2e tests' browser). */
 export async function launchWithFakeCamera(y4m: string): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${y4m}`,
-      // No GPU here: let WebGL fall back to SwiftShader so the backend choice is a real one.
-      '--enable-unsafe-swiftshader',
-    ],
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--headless', ...fakeCameraArgs(y4m)],
   });
 }

@@ -1,9 +1,9 @@
 /**
  * The webcam demo end to end in headless Chromium: the fake camera plays a .y4m built at test time
- * from face-api's four-person demo photo (tests/helpers/y4m-fixtures.ts), the app is served by the
- * browser-mode server (tests/e2e/webcam-harness.ts), and the test reads what a user would see: the
- * face count, the labelled boxes, the timeline, and the exported CSV. The same clip, recorded by the
- * browser to WebM, then goes through the "Video file" input and must give the same face count.
+ * from face-api's four-person demo photo (tests/helpers/y4m-fixtures.ts), the app is the real
+ * `fer-lab serve` on the built renderer (route #/webcam), and the test reads what a user would see:
+ * the face count, the labelled boxes, the timeline, and the exported CSV. The same clip, recorded by
+ * the browser to WebM, then goes through the "Video file" input and must give the same face count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,30 +11,33 @@ import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { buildPhotoFixture, type PhotoFixture } from '../helpers/y4m-fixtures.ts';
-import { launchWithFakeCamera, serveWebcam, type ServedPage } from './webcam-harness.ts';
+import { fakeCameraArgs } from './webcam-harness.ts';
+import { chromiumAvailable, launchChromium } from './helpers/browser.ts';
+import { startServe, type Served } from './helpers/serve.ts';
 import { EXPRESSIONS } from '../../src-renderer/src/webcam/expressions.ts';
 
 let fixture: PhotoFixture;
-let served: ServedPage;
+let served: Served;
 let browser: Browser;
 let cameraCsv: Record<string, string>[] = [];
 
 beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error('Chromium not found (set CHROMIUM_PATH)');
   fixture = await buildPhotoFixture(['sample6'], { seconds: 3, pingPong: true });
-  served = await serveWebcam((m) => console.warn(m));
-  browser = await launchWithFakeCamera(fixture.path);
+  served = await startServe();
+  browser = await launchChromium(fakeCameraArgs(fixture.path));
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await served?.close();
+  await served?.stop();
   if (fixture) rmSync(dirname(fixture.path), { recursive: true, force: true });
 });
 
 async function openView(): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.warn(`page error: ${e.message}`));
-  await page.goto(served.url);
+  await page.goto(`${served.url}#/webcam`);
   await page.getByTestId('webcam-start').waitFor({ timeout: 30_000 });
   return page;
 }
@@ -83,26 +86,24 @@ describe('webcam demo in Chromium', () => {
       .poll(() => page.getByTestId('face-count').getAttribute('data-count'), { timeout: 60_000, interval: 200 })
       .toBe(String(fixture.expectedFaces[0]));
 
-    // Labelled boxes: one caption per face naming an expression, and box strokes on the overlay canvas.
-    const items = await page.getByTestId('face-list').locator('li').evaluateAll((lis) =>
-      lis.map((li) => ({ label: li.getAttribute('data-label'), box: li.getAttribute('data-box'), text: li.textContent })),
-    );
-    expect(items.length).toBeGreaterThanOrEqual(1);
-    for (const item of items) {
+    // Labelled boxes: one caption per face naming an expression, and each box's stroke on the overlay
+    // canvas. Read together in one task, so the list and the canvas show the same frame.
+    const drawn = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid=webcam-overlay]') as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d');
+      return [...document.querySelectorAll('[data-testid=face-list] li')].map((li) => {
+        const [x = 0, y = 0, , h = 0] = (li.getAttribute('data-box') ?? '').split(',').map(Number);
+        // The left edge half way down is part of the (opaque) stroke.
+        const alpha = ctx?.getImageData(Math.round(x), Math.round(y + h / 2), 1, 1).data[3] ?? 0;
+        return { label: li.getAttribute('data-label'), text: li.textContent, alpha };
+      });
+    });
+    expect(drawn.length).toBeGreaterThanOrEqual(1);
+    for (const item of drawn) {
       expect(EXPRESSIONS).toContain(item.label);
       expect(item.text).toMatch(/^#\d+ \w+ \d+% · eng [01]\.\d\d$/);
+      expect(item.alpha).toBeGreaterThan(0);
     }
-    const boxes = items.map((i) => (i.box ?? '').split(',').map(Number));
-    const stroked = await page.getByTestId('webcam-overlay').evaluate((el, bs) => {
-      const c = el as HTMLCanvasElement;
-      const ctx = c.getContext('2d');
-      if (!ctx) return [];
-      // The left edge of each box, half way down: part of the stroke, which is opaque.
-      return bs.map(([x = 0, y = 0, , h = 0]) => ctx.getImageData(Math.round(x), Math.round(y + h / 2), 1, 1).data[3] ?? 0);
-    }, boxes);
-    expect(stroked.length).toBe(boxes.length);
-    // Boxes move between frames, so a box from the list may already be redrawn elsewhere; most hold.
-    expect(stroked.filter((a) => a > 0).length).toBeGreaterThanOrEqual(Math.ceil(boxes.length / 2));
 
     // The timeline gains points while the camera runs.
     const before = Number(await page.getByTestId('engagement-timeline').getAttribute('data-points'));
@@ -174,7 +175,8 @@ describe('webcam demo in Chromium', () => {
     const counts = facesPerFrame(rows, frames);
     console.warn(`file: ${frames} frames, faces per frame ${JSON.stringify(Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((k) => [k, counts.filter((c) => c === k).length])))}`);
     expect(mode(counts)).toBe(fixture.expectedFaces[0]);
-    expect(mode(counts)).toBe(mode(facesPerFrame(cameraCsv, new Set(cameraCsv.map((r) => r.t_ms)).size)));
+    // Same count as the camera run over the same clip (when that test ran in this file).
+    if (cameraCsv.length > 0) expect(mode(counts)).toBe(mode(facesPerFrame(cameraCsv, new Set(cameraCsv.map((r) => r.t_ms)).size)));
     // Video time, not wall time: rows are stamped at multiples of the sampling step.
     expect(new Set(rows.map((r) => Number(r.t_ms) % 100))).toEqual(new Set([0]));
     await page.close();
