@@ -32,3 +32,13 @@ export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
 export function getLearningRate(optimizer: tf.Optimizer): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
+
+/**
+ * Frees an optimiser's state. tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar
+ * its SGD base keeps, leaking one tensor per optimiser; it is disposed here too.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+  optimizer.dispose();
+  if (c && !c.isDisposed) c.dispose();
+}

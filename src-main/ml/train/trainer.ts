@@ -12,7 +12,7 @@ import { Prng, deriveSeed } from './prng.ts';
 import { classCounts, pixelStats, type SplitIndices } from './data-split.ts';
 import { labelBatch, pixelBatch, type Normalization } from './batches.ts';
 import { augmentBatch } from './augment.ts';
-import { createOptimizer, setLearningRate } from './optimizers.ts';
+import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers.ts';
 import { LrSchedule } from './schedules.ts';
 import { Monitor } from './early-stopping.ts';
 import { batchLoss, correctCount, inverseFrequencyWeights } from './losses.ts';
@@ -273,6 +273,6 @@ export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
     return { status: 'completed', reason: 'epochs', epochsDone, bestEpoch: best.state.bestEpoch, bestValue: best.state.best };
   } finally {
     classWeights?.dispose();
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { LrSchedule } from '../../../../src-main/ml/train/schedules.ts';
 import { Monitor } from '../../../../src-main/ml/train/early-stopping.ts';
-import { createOptimizer, getLearningRate, setLearningRate } from '../../../../src-main/ml/train/optimizers.ts';
+import { createOptimizer, disposeOptimizer, getLearningRate, setLearningRate } from '../../../../src-main/ml/train/optimizers.ts';
 import { batchLoss, crossEntropyPerSample, inverseFrequencyWeights, squaredHingePerSample } from '../../../../src-main/ml/train/losses.ts';
 import { optimizerSchema, parseTrainConfig, scheduleSchema, ConfigError } from '../../../../src-main/ml/train-config.ts';
 
@@ -45,13 +45,15 @@ describe('early stopping monitor', () => {
 });
 
 describe('optimisers', () => {
-  it('builds every type and changes its learning rate', () => {
+  it('builds every type, changes its learning rate, and disposes without leaking', () => {
+    const before = tf.memory().numTensors;
     for (const type of ['sgd', 'adam', 'rmsprop', 'adadelta'] as const) {
       const o = createOptimizer(optimizerSchema.parse({ type }));
       setLearningRate(o, 0.123);
       expect(getLearningRate(o)).toBe(0.123);
-      o.dispose();
+      disposeOptimizer(o);
     }
+    expect(tf.memory().numTensors).toBe(before);
     expect(optimizerSchema.parse({ type: 'adadelta' }).learningRate).toBe(1);
   });
 
