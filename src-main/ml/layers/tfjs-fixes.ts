@@ -6,14 +6,18 @@
  * throws "Argument tensors passed to stack must be a `Tensor[]`". That breaks backpropagation through
  * every tf.unstack of a size-1 axis, notably tfjs' own LSTM on a one-step sequence (DCNNBEA with T=1).
  * The replacement accepts both forms and is otherwise identical.
+ *
+ * CPU Conv2DBackpropFilter: replaced by a faster, numerically equivalent kernel (cpu-fast-kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { installFastCpuKernels } from './cpu-fast-kernels.ts';
 
 let applied = false;
 
 export function applyTfjsFixes(): void {
   if (applied) return;
   applied = true;
+  installFastCpuKernels();
   tf.registerGradient({
     kernelName: 'Unpack',
     gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs?: tf.NamedAttrMap) => {
