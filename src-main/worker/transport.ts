@@ -13,7 +13,7 @@ export interface WorkerExit {
   /** Exit code, or null when killed by a signal. */
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** The last lines the worker wrote to stderr (native crashes, CUDA out of memory, ...). */
+  /** The last lines the worker wrote to stderr or stdout (native crashes, CUDA out of memory, ...). */
   stderrTail: string[];
 }
 
@@ -66,10 +66,14 @@ export function forkTransport(options: ForkOptions = {}): WorkerTransport {
     // .ts entries run through tsx, as the CLI does; a built .js entry runs as is.
     execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    // stdout is captured too: the parent's stdout may be machine-readable output (`--json`), and
+    // libraries print banners there. Worker logs travel as protocol messages instead.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: options.env ?? process.env,
   });
   const tail = new LineTail();
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => tail.push(chunk));
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     tail.push(chunk);
