@@ -24,12 +24,12 @@ describe('fast CPU Conv2DBackpropFilter', () => {
   it.each(CASES)('matches tfjs’ own kernel and the gradient of conv2d (%o)', ({ x: xs, f: fs, strides, pad }) => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      const x = tf.randomNormal(xs, 0, 1, 'float32', 3);
-      const w = tf.randomNormal(fs, 0, 1, 'float32', 4);
+      const x = tf.randomNormal(xs, 0, 1, 'float32', 3) as tf.Tensor4D;
+      const w = tf.randomNormal(fs, 0, 1, 'float32', 4) as tf.Tensor4D;
       const y = tf.conv2d(x, w, strides, pad);
       const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5);
       // Through the public gradient (which now runs the fast kernel)...
-      const viaGrad = tf.grad((wt: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(x, wt, strides, pad), dy)))(w);
+      const viaGrad = tf.grad((wt: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wt as tf.Tensor4D, strides, pad), dy)))(w);
       // ...against the original kernel run directly on the same inputs.
       const orig = originalConv2DBackpropFilter()!;
       const backend = tf.backend();
