@@ -28,6 +28,8 @@ export interface DatasetSummary {
   /** Per split, the number of samples of each class (index into classNames). */
   counts: Record<SplitName, number[]>;
   importedAt: string;
+  /** Set when the dataset could not be loaded (e.g. its folder was moved); the entry is kept. */
+  error?: string;
 }
 
 export interface SkippedFile {

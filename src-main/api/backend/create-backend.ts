@@ -20,6 +20,7 @@ import { DatasetLibrary, datasetDetail, datasetSamples, datasetSummary, facePixe
 import { PRESETS } from './presets.ts';
 import { runDetail, runSummary } from './run-view.ts';
 import { comparisonCsv, comparisonLatex, mcnemarPairs, paramDiff } from './compare.ts';
+import { runModelFiles } from './run-model.ts';
 import { createExperimentBackend } from '../../experiments/api-handlers.ts';
 
 export interface BackendOptions {
@@ -252,8 +253,25 @@ export function createBackend(options: BackendOptions): Backend {
     'datasets:list': guard(async () => {
       const out = [];
       for (const entry of library.list()) {
-        const { report } = await library.load(entry.id);
-        out.push(datasetSummary(entry, report));
+        try {
+          const { report } = await library.load(entry.id);
+          out.push(datasetSummary(entry, report));
+        } catch (err) {
+          // A moved or deleted source must not hide the other datasets, nor silently drop this one.
+          out.push({
+            id: entry.id,
+            name: entry.name,
+            source: entry.source,
+            format: '',
+            classNames: [],
+            height: entry.size,
+            width: entry.size,
+            total: 0,
+            counts: { train: [], val: [], test: [] },
+            importedAt: entry.importedAt,
+            error: (err as Error).message,
+          });
+        }
       }
       return out;
     }),
@@ -334,6 +352,7 @@ export function createBackend(options: BackendOptions): Backend {
       evaluateWhenDone(run.id);
       return runSummary(store, store.requireRun(run.id), 'running');
     }),
+    'runs:model': guard(({ runId }) => runModelFiles(store, requireRun(runId).id)),
     'runs:misclassified': guard(async ({ runId, split, limit, offset }) => {
       const run = requireRun(runId);
       const ev = store.latestEvaluation(run.id, split);
