@@ -22,7 +22,7 @@ import { RunStore } from '../../src-main/store/run-store.ts';
 import { RunService } from '../../src-main/engine/run-service.ts';
 import { syntheticDataset } from '../../tests/unit/ml/train/synthetic.ts';
 
-const EPOCHS_MEASURED = 4;
+const EPOCHS_MEASURED = 6;
 const BATCH = 16;
 
 function median(xs: number[]): number {
@@ -90,38 +90,51 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     return performance.now() - t0;
   };
 
+  // One engine run of 1 + EPOCHS_MEASURED epochs (its optimiser persists, like fit's). Before each
+  // engine epoch's first batch the loop's pause point runs one fit epoch, so the two alternate under
+  // the same machine load; an engine epoch is timed from then to its epoch event (checkpoints included).
   const engineModel = buildModel(config.model, modelCfg);
-  const engineEpoch = async (): Promise<number> => {
-    const t0 = performance.now();
-    await runTraining({
-      model: engineModel,
-      head: modelCfg.head,
-      dataset,
-      splits,
-      config,
-      runDir,
-      toInput,
-      resume: false,
-      control: { stopRequested: () => false, pausePoint: () => Promise.resolve() },
-      emit: { batch: () => {}, epoch: () => {}, checkpoint: () => {}, log: () => {} },
-    });
-    return performance.now() - t0;
-  };
-
-  ctx.log('warm-up (one epoch each)');
-  await fitEpoch();
-  await engineEpoch();
   const fitMs: number[] = [];
   const engineMs: number[] = [];
-  for (let i = 0; i < EPOCHS_MEASURED; i++) {
-    fitMs.push(await fitEpoch());
-    engineMs.push(await engineEpoch());
-    ctx.log(`epoch ${i + 1}: fit ${fitMs.at(-1)!.toFixed(0)} ms, engine ${engineMs.at(-1)!.toFixed(0)} ms`);
-  }
+  let epochStartPending = true;
+  let engineStart = 0;
+  await runTraining({
+    model: engineModel,
+    head: modelCfg.head,
+    dataset,
+    splits,
+    config: { ...config, training: { ...config.training, epochs: 1 + EPOCHS_MEASURED } },
+    runDir,
+    toInput,
+    resume: false,
+    control: {
+      stopRequested: () => false,
+      pausePoint: async () => {
+        if (!epochStartPending) return;
+        epochStartPending = false;
+        fitMs.push(await fitEpoch());
+        engineStart = performance.now();
+      },
+    },
+    emit: {
+      batch: () => {},
+      epoch: (e) => {
+        engineMs.push(performance.now() - engineStart);
+        epochStartPending = true;
+        ctx.log(`epoch ${e.epoch}${e.epoch === 1 ? ' (warm-up)' : ''}: fit ${fitMs.at(-1)!.toFixed(0)} ms, engine ${engineMs.at(-1)!.toFixed(0)} ms`);
+      },
+      checkpoint: () => {},
+      log: () => {},
+    },
+  });
+  // Drop the warm-up pair (first-call kernel and allocation costs).
+  fitMs.shift();
+  engineMs.shift();
   tf.dispose([xs, ys]);
   fitModel.dispose();
   engineModel.dispose();
   const ratios = engineMs.map((e, i) => e / fitMs[i]!);
+  const minRatio = Math.min(...engineMs) / Math.min(...fitMs);
 
   return {
     model: `${config.model} inputSize 16, widthMultiplier 1/16`,
@@ -134,6 +147,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       fitMedianMs: round(median(fitMs), 1),
       engineMedianMs: round(median(engineMs), 1),
       ratioMedian: round(median(ratios)),
+      // Load from other processes only ever adds time, so best-of-N is the steadiest comparison.
+      ratioOfMinimums: round(minRatio),
       target: '<= 1.10',
       pass: median(ratios) <= 1.1,
       note: 'engine epoch includes reading loss/accuracy every batch and writing best+last checkpoints',

@@ -25,6 +25,12 @@
  *   log        { level, message }
  *   exit       { code, signal, stderrTail, cause } the worker process ended (cause is human-readable)
  *
+ * Workers: by default `forkTransport()` (child_process.fork of worker-main.ts through tsx; pass
+ * `forkTransport({ entry })` for a built worker.js). Electron main passes
+ *   transport: () => utilityProcessTransport(utilityProcess.fork(join(__dirname, 'worker.js'), [], { stdio: 'pipe' }))
+ * (electron-vite builds src-main/worker/worker-main.ts to out/main/worker.js); the worker detects
+ * process.parentPort itself.
+ *
  * The parent never blocks on the worker: everything arrives as messages. A worker that dies without
  * reporting (kill -9, native crash, out of memory) leaves the run 'interrupted' (signal) or 'failed'
  * (exit code), with the cause and the last stderr lines stored as the run's error.
