@@ -63,6 +63,7 @@ const api = {
     evaluate: (a) => invoke('runs:evaluate', a),
     resume: (a) => invoke('runs:resume', a),
     misclassified: (a) => invoke('runs:misclassified', a),
+    model: (a) => invoke('runs:model', a),
     export: (a) => invoke('runs:export', a),
     import: (a) => invoke('runs:import', a),
   },

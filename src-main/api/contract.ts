@@ -95,6 +95,8 @@ export interface ApiMethods {
   /** Continues an interrupted or stopped run from its last checkpoint. */
   'runs:resume': { args: RunIdArgs; result: RunSummary };
   'runs:misclassified': { args: MisclassifiedArgs; result: MisclassifiedPage };
+  /** A run's trained model as exported files (model.json, base64 weights, fer-lab-model.json), for the webcam demo. */
+  'runs:model': { args: RunIdArgs; result: { modelJson: string; weightsBase64: string; metaJson: string } };
 
   'compare:get': { args: CompareArgs; result: Comparison };
   'compare:export': { args: CompareExportArgs; result: CompareExport };
@@ -163,6 +165,7 @@ export const METHOD_NAMES = [
   'runs:evaluate',
   'runs:resume',
   'runs:misclassified',
+  'runs:model',
   'compare:get',
   'compare:export',
   'queue:list',

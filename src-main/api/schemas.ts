@@ -125,6 +125,7 @@ export const ARG_SCHEMAS = {
   'runs:evaluate': runEvaluateArgs,
   'runs:resume': runIdArgs,
   'runs:misclassified': misclassifiedArgs,
+  'runs:model': runIdArgs,
   'compare:get': compareArgs,
   'compare:export': compareExportArgs,
   'queue:list': none,
