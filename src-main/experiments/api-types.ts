@@ -53,6 +53,7 @@ export interface PaperResultRowView {
   delta: number | null;
   runId: string | null;
   status: string;
+  error: string | null;
 }
 
 export interface PaperResultsView {

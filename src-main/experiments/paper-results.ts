@@ -21,6 +21,8 @@ export interface PaperResultRow {
   runId: number | null;
   /** Queue state of the item, or 'not queued' / 'external' (a baseline run found outside the experiment). */
   status: QueueStatus | 'not queued' | 'external';
+  /** Why the item failed (queue error), shown next to the status. */
+  error: string | null;
 }
 
 export interface PaperResults {
@@ -49,7 +51,7 @@ export function paperResults(queue: QueueStore, store: RunStore, experimentId?: 
     const item = byKey.get(e.key);
     const runId = item?.runId ?? null;
     const reproduced = testAccuracy(store, runId);
-    return { key: e.key, label: e.label, model: e.model, kind: 'paper', reference: e.reported, reproduced, delta: delta(reproduced, e.reported), runId, status: item?.status ?? 'not queued' };
+    return { key: e.key, label: e.label, model: e.model, kind: 'paper', reference: e.reported, reproduced, delta: delta(reproduced, e.reported), runId, status: item?.status ?? 'not queued', error: item?.error ?? null };
   });
 
   // The baseline: the experiment's own baseline run, else the best evaluated vgg-fer run in the store.
@@ -78,6 +80,7 @@ export function paperResults(queue: QueueStore, store: RunStore, experimentId?: 
     delta: delta(baseAcc, BASELINE_ENTRY.literature),
     runId: baseRun,
     status: baseStatus,
+    error: own?.error ?? null,
   });
   const spec = experiment?.spec as { standIn?: unknown } | null | undefined;
   return { experimentId: experiment?.id ?? null, createdAt: experiment?.createdAt ?? null, standIn: Boolean(spec?.standIn), rows };

