@@ -103,7 +103,12 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
         worker.postMessage({ start, paths: paths.slice(start, next) });
       };
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(workerUrl, { workerData: { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size } });
+        // execArgv: [] because workers inherit the parent's flags, and under tsx that means loading the
+        // TypeScript loader (and its hooks thread) in every worker; the worker is plain JS.
+        const worker = new Worker(workerUrl, {
+          execArgv: [],
+          workerData: { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size },
+        });
         workers.push(worker);
         worker.on('message', (msg: BatchResult) => {
           for (const f of msg.failures) failures.push(f);

@@ -98,8 +98,12 @@ export function scanSource(source: string, options: { stat?: boolean } = {}): Fo
   let st;
   try {
     st = statSync(source);
-  } catch {
-    throw new DatasetError('does not exist (expected a dataset folder or a fer2013.csv file)', { path: source });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new DatasetError('does not exist (expected a dataset folder or a fer2013.csv file)', { path: source });
+    }
+    throw new DatasetError(`cannot be read (${(err as Error).message})`, { path: source });
   }
   if (st.isFile()) {
     if (extname(source).toLowerCase() !== '.csv') {
