@@ -91,7 +91,7 @@ describe('webcam demo in Chromium', () => {
     const drawn = await page.evaluate(() => {
       const canvas = document.querySelector('[data-testid=webcam-overlay]') as HTMLCanvasElement;
       const ctx = canvas.getContext('2d');
-      return [...document.querySelectorAll('[data-testid=face-list] li')].map((li) => {
+      return Array.from(document.querySelectorAll('[data-testid=face-list] li')).map((li) => {
         const [x = 0, y = 0, , h = 0] = (li.getAttribute('data-box') ?? '').split(',').map(Number);
         // The left edge half way down is part of the (opaque) stroke.
         const alpha = ctx?.getImageData(Math.round(x), Math.round(y + h / 2), 1, 1).data[3] ?? 0;

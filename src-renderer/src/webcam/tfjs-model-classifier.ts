@@ -83,6 +83,24 @@ export class TfjsModelClassifier implements ExpressionClassifier {
     return new TfjsModelClassifier(model, json.name === 'model.json' && metaFile ? 'FER Lab model' : json.name, meta);
   }
 
+  /** Loads the files `runs:model` returns (the same three files `fer-lab export-model` writes). */
+  static async fromRunFiles(files: { modelJson: string; weightsBase64: string; metaJson: string }, name: string): Promise<TfjsModelClassifier> {
+    let json: { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+    try {
+      json = JSON.parse(files.modelJson) as typeof json;
+    } catch {
+      throw new Error(`${name}: model.json is not valid JSON`);
+    }
+    if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error(`${name}: model.json has no modelTopology/weightsManifest`);
+    const bin = atob(files.weightsBase64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: bytes.buffer }),
+    );
+    return new TfjsModelClassifier(model, name, parseModelMeta(files.metaJson));
+  }
+
   async classify(faces: Uint8Array[][]): Promise<number[][]> {
     if (faces.length === 0) return [];
     const s = this.cropSize;
