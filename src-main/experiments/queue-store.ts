@@ -3,10 +3,10 @@
  * so it survives a restart: items keep their order, their status and the run they started, and an
  * item that was running when the process died is picked up again first (see queue-runner.ts).
  *
- * It opens its own better-sqlite3 connection on the RunStore's file: the RunStore keeps its
- * connection private, and WAL mode lets both connections of one process share the file safely.
+ * It works on the RunStore's own connection (store-connection.ts): one owner of runs.db.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { connectionOf } from './store-connection.ts';
 import { isProcessAlive } from '../store/pid.ts';
 import { StoreError, type RunStore } from '../store/run-store.ts';
 
@@ -68,28 +68,29 @@ const now = (): string => new Date().toISOString();
 const ORDER = `CASE status WHEN 'running' THEN 0 WHEN 'pending' THEN 1 WHEN 'stopped' THEN 2 WHEN 'failed' THEN 3 ELSE 4 END, position, id`;
 
 export class QueueStore {
+  private closed = false;
+
   private constructor(
     readonly file: string,
-    private readonly db: Database.Database,
+    private readonly conn: Database.Database,
   ) {}
+
+  private get db(): Database.Database {
+    if (this.closed) throw new StoreError(`the experiment queue of ${this.file} is closed`, this.file);
+    return this.conn;
+  }
 
   /** Opens the queue of an open RunStore (whose migrations created the queue tables). */
   static open(store: RunStore): QueueStore {
-    const db = new Database(store.file);
-    try {
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_items'").get();
-      if (!has) throw new StoreError(`run database ${store.file} has no experiment queue (schema version ${store.schemaVersion()}); it was opened by an older FER Lab`, store.file);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = connectionOf(store);
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_items'").get();
+    if (!has) throw new StoreError(`run database ${store.file} has no experiment queue (schema version ${store.schemaVersion()}); it was opened by an older FER Lab`, store.file);
     return new QueueStore(store.file, db);
   }
 
+  /** The connection belongs to the RunStore, which closes it; this only stops using it. */
   close(): void {
-    if (this.db.open) this.db.close();
+    this.closed = true;
   }
 
   // ---- experiments ----

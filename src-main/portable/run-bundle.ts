@@ -10,13 +10,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { blobToFloat32, blobToUint32, blobToUint8, float32ToBlob, uint32ToBlob, uint8ToBlob } from '../store/blobs.ts';
 import { checkpointDir } from '../ml/train/checkpoint.ts';
 import type { RunStore, RunRecord, StoredPredictions, CheckpointKind, EvaluationRecord, DatasetRecord, EpochMetrics, BatchMetrics } from '../store/run-store.ts';
 import { BundleError, readBundle, writeBundle, type BundleSource, type Manifest } from './bundle-io.ts';
 import { collectEnvironment } from './environment.ts';
+import { connectionOf } from '../experiments/store-connection.ts';
 
 export interface ExportOptions {
   /** Also include the 'last' checkpoint so the run can be resumed after import. */
@@ -37,22 +37,10 @@ export interface ImportResult {
 
 // ---- run identity ----
 
-function originDb(store: RunStore): Database.Database {
-  const db = new Database(store.file);
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  return db;
-}
-
 /** The run's identity: its import origin if it came from a bundle, else a hash of what defines it. */
 export function runUid(store: RunStore, run: RunRecord): string {
-  const db = originDb(store);
-  try {
-    const uid = db.prepare('SELECT uid FROM run_origins WHERE run_id = ?').pluck().get(run.id) as string | undefined;
-    if (uid) return uid;
-  } finally {
-    db.close();
-  }
+  const uid = connectionOf(store).prepare('SELECT uid FROM run_origins WHERE run_id = ?').pluck().get(run.id) as string | undefined;
+  if (uid) return uid;
   const basis = JSON.stringify({ createdAt: run.createdAt, model: run.modelName, seed: run.seed, dataset: run.datasetFingerprint, config: store.getRunConfig(run.id) });
   return createHash('sha256').update(basis).digest('hex');
 }
@@ -195,13 +183,7 @@ export async function importRunBundle(store: RunStore, file: string): Promise<Im
   let newRunId: number | null = null;
   try {
     const manifest = await readBundle(bundle, staging);
-    const db = originDb(store);
-    let existing: number | undefined;
-    try {
-      existing = db.prepare('SELECT run_id FROM run_origins WHERE uid = ?').pluck().get(manifest.runUid) as number | undefined;
-    } finally {
-      db.close();
-    }
+    let existing = connectionOf(store).prepare('SELECT run_id FROM run_origins WHERE uid = ?').pluck().get(manifest.runUid) as number | undefined;
     if (existing === undefined) {
       // A run exported from this very home has no origin row: compare identities directly.
       existing = store.listRuns().find((r) => runUid(store, r) === manifest.runUid)?.id;
@@ -251,12 +233,7 @@ export async function importRunBundle(store: RunStore, file: string): Promise<Im
     }
     store.updateRun(newRunId, { bestEpoch: run.bestEpoch, bestValAcc: run.bestValAcc, testAcc: run.testAcc, resumedFromEpoch: run.resumedFromEpoch });
     store.finishRun(newRunId, run.status, run.error);
-    const db2 = originDb(store);
-    try {
-      db2.prepare('INSERT INTO run_origins (run_id, uid, source, imported_at) VALUES (?, ?, ?, ?)').run(newRunId, manifest.runUid, bundle, new Date().toISOString());
-    } finally {
-      db2.close();
-    }
+    connectionOf(store).prepare('INSERT INTO run_origins (run_id, uid, source, imported_at) VALUES (?, ?, ?, ?)').run(newRunId, manifest.runUid, bundle, new Date().toISOString());
     return { runId: newRunId, runUid: manifest.runUid, sourceRunId: run.id };
   } catch (err) {
     if (newRunId !== null) {
