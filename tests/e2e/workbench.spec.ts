@@ -98,13 +98,18 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     // The test evaluation runs after training; the log says when it is done.
     await expect.poll(() => page.getByTestId('run-log').innerText(), { timeout: 120_000 }).toMatch(/test evaluation: accuracy/);
 
-    // --- Run 2: start, let one epoch finish (so there is a checkpoint), then stop it.
+    // --- Run 2: start, let one epoch finish (so there is a checkpoint), pause, resume, then stop it.
     await page.locator('#train-name').fill('tiny-b');
     await page.locator('#cfg-training-epochs').fill('40');
     await page.locator('#cfg-training-epochs').press('Tab');
     await page.locator('#cfg-modelConfig-activation').selectOption('tafmn');
     await page.getByTestId('start-button').click();
     await expect.poll(() => page.getByTestId('run-log').innerText(), { timeout: 120_000 }).toMatch(/epoch 1\/40/);
+    // Pause holds the worker between batches; resume continues it.
+    await page.getByTestId('pause-button').click();
+    await expect.poll(monitorStatus, { timeout: 60_000 }).toBe('paused');
+    await page.getByTestId('resume-button').click();
+    await expect.poll(monitorStatus, { timeout: 60_000 }).toBe('running');
     await page.getByTestId('stop-button').click();
     await expect.poll(monitorStatus, { timeout: 120_000 }).toBe('stopped');
     await expect.poll(() => page.getByTestId('run-log').innerText(), { timeout: 120_000 }).toMatch(/test evaluation: accuracy/);
