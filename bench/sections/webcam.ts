@@ -27,11 +27,12 @@ const median = (xs: number[]): number | null => {
 };
 const round = (x: number | null, d = 2): number | null => (x === null ? null : Number(x.toFixed(d)));
 
-async function openView(page: Page, url: string, backend: string): Promise<void> {
+async function openView(page: Page, url: string, backend: string, inputSize = 416): Promise<void> {
   await page.goto(url);
   await page.getByTestId('webcam-start').waitFor({ timeout: 60_000 });
   await page.getByText('Settings', { exact: true }).click();
   await page.getByTestId('backend-select').selectOption(backend);
+  await page.getByTestId('input-size-select').selectOption(String(inputSize));
 }
 
 async function exportCsv(page: Page): Promise<Row[]> {
@@ -40,11 +41,11 @@ async function exportCsv(page: Page): Promise<Row[]> {
 }
 
 /** Runs the camera for warmup + window ms; returns the CSV and stats sampled during the window. */
-async function runCamera(served: ServedPage, y4m: string, backend: string, warmupMs: number, windowMs: number) {
+async function runCamera(served: ServedPage, y4m: string, backend: string, warmupMs: number, windowMs: number, inputSize = 416) {
   const browser = await launchWithFakeCamera(y4m);
   try {
     const page = await browser.newPage();
-    await openView(page, served.url, backend);
+    await openView(page, served.url, backend, inputSize);
     await page.getByTestId('webcam-start').click();
     await page.getByTestId('webcam-stop').waitFor({ timeout: 60_000 });
     // Warm-up: models load and WASM/WebGL kernels compile on the first frames.
@@ -173,6 +174,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const auto = await runCamera(served, fixture.path, 'auto', 4000, windowMs);
     const autoFps = fpsOf(auto.rows, windowMs);
     ctx.log(`  ${autoFps.fps.toFixed(1)} fps on ${auto.backendUsed}`);
+    ctx.log('full pipeline, automatic backend, detector input 320');
+    const small = await runCamera(served, fixture.path, 'auto', 4000, windowMs, 320);
+    const smallFps = fpsOf(small.rows, windowMs);
+    ctx.log(`  ${smallFps.fps.toFixed(1)} fps on ${small.backendUsed}`);
     ctx.log('full pipeline, WebGL forced');
     const webgl = await runCamera(served, fixture.path, 'webgl', 4000, 6000);
     const webglFps = fpsOf(webgl.rows, 6000);
@@ -189,6 +194,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       fixture: { scenes: fixture.scenes, facesInView: 4, width: 640, height: 480, cameraFps: 30 },
       fullPipeline: {
         backend: auto.backendUsed,
+        detectorInputSize: 416,
         fps: round(autoFps.fps),
         meetsTarget10Fps: autoFps.fps >= 10,
         framesMeasured: autoFps.frames,
@@ -196,6 +202,17 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         medianDetectMs: median(auto.detect),
         medianClassifyMs: median(auto.classify),
         error: auto.error,
+      },
+      fullPipelineInput320: {
+        backend: small.backendUsed,
+        detectorInputSize: 320,
+        fps: round(smallFps.fps),
+        meetsTarget10Fps: smallFps.fps >= 10,
+        framesMeasured: smallFps.frames,
+        meanFacesPerFrame: round(smallFps.meanFacesPerFrame),
+        medianDetectMs: median(small.detect),
+        medianClassifyMs: median(small.classify),
+        error: small.error,
       },
       fullPipelineWebgl: {
         backend: webgl.backendUsed,
