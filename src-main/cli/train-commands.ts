@@ -134,12 +134,12 @@ class Progress {
 
   batch(e: BatchEvent): void {
     if (this.quiet || !this.tty) return;
-    const payload = { epoch: e.epoch, loss: fmt(e.loss), acc: fmt(e.acc, 3), ips: e.imagesPerSec.toFixed(0), eta: Math.round(e.etaS) };
+    const payload = { epoch: e.epoch, loss: fmt(e.loss), acc: fmt(e.acc, 3), ips: e.imagesPerSec.toFixed(0), runEta: Math.round(e.etaS) };
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
         {
           stream: process.stderr,
-          format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} acc {acc} | {ips} img/s | ETA {eta}s',
+          format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} acc {acc} | {ips} img/s | run ETA {runEta}s',
           hideCursor: true,
         },
         cliProgress.Presets.shades_classic,
