@@ -4,7 +4,7 @@ import { resolveHome } from '../home.ts';
 import { carveSplits } from './carve-splits.ts';
 import { readFer2013Csv } from './csv-import.ts';
 import { DatasetError } from './dataset-error.ts';
-import { cacheFileFor, fingerprintOf, readCache, writeCache } from './dataset-cache.ts';
+import { cacheFileFor, fingerprintOf, prefetchCache, writeCache } from './dataset-cache.ts';
 import { countSamples, findDuplicates, pixelStats } from './dataset-report.ts';
 import { decodeFiles } from './decode-pool.ts';
 import { digestSample } from './image-decode.mjs';
@@ -173,6 +173,9 @@ export async function importDataset(source: string, options: ImportOptions = {})
   const root = resolve(source);
   const opts = resolveOptions(root, options);
   const useCache = options.useCache ?? true;
+  const cacheFile = useCache ? cacheFileFor(resolveHome(options.home), root, opts) : undefined;
+  // Read the cache in the background while the scan below stats every file for the fingerprint.
+  const prefetched = cacheFile ? prefetchCache(cacheFile) : undefined;
   // Without a cache lookup the per-file stat pass is skipped: the decode workers record size and
   // mtime from the files they open, and the fingerprint is computed afterwards.
   const plan = scanSource(root, { stat: useCache });
@@ -193,10 +196,9 @@ export async function importDataset(source: string, options: ImportOptions = {})
     }
   }
   const scanMs = performance.now() - started;
-  const cacheFile = useCache ? cacheFileFor(resolveHome(options.home), root, keyOptions) : undefined;
 
-  if (cacheFile) {
-    const hit = readCache(cacheFile, fingerprintOf(plan.format === 'fer2013-csv' ? csvEntries : plan.items, keyOptions));
+  if (prefetched) {
+    const hit = await prefetched.finish(fingerprintOf(plan.format === 'fer2013-csv' ? csvEntries : plan.items, keyOptions));
     if (hit) {
       const totalMs = performance.now() - started;
       return {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileFor, fingerprintOf, readCache, writeCache } from '../../../src-main/data/dataset-cache.ts';
+import { cacheFileFor, fingerprintOf, prefetchCache, readCache, writeCache } from '../../../src-main/data/dataset-cache.ts';
 import { FER_CLASSES, type FerDataset, type ImportReport } from '../../../src-main/data/types.ts';
 import { tempDir } from '../../helpers/dataset-fixtures.ts';
 
@@ -57,5 +57,19 @@ describe('dataset cache', () => {
     expect(fingerprintOf([base[0]!, { ...base[1]!, mtimeMs: 3 }], { size: 48 })).not.toBe(fp);
     expect(fingerprintOf([base[0]!, { ...base[1]!, rel: 'train/c.jpg' }], { size: 48 })).not.toBe(fp);
     expect(fingerprintOf(base, { size: 16 })).not.toBe(fp);
+  });
+});
+
+describe('prefetchCache', () => {
+  it('loads in the background and checks the fingerprint only at the end', async () => {
+    const home = tempDir('fer-cache-');
+    const file = cacheFileFor(home, ds.source, { size: 3 });
+    writeCache(file, ds, report);
+    expect((await prefetchCache(file).finish('f1'))?.dataset).toEqual(ds);
+    expect(await prefetchCache(file).finish('stale')).toBeUndefined();
+    expect(await prefetchCache(join(home, 'missing.ferds')).finish('f1')).toBeUndefined();
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+    expect(await prefetchCache(file).finish('f1')).toBeUndefined();
   });
 });
