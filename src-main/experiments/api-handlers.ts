@@ -77,14 +77,14 @@ function guard<A, R>(fn: (args: A) => Promise<R> | R): (args: A) => Promise<R> {
   };
 }
 
-function itemView(item: QueueItem, position: number | null): QueueItemView {
+function itemView(item: QueueItem, position: number | null, executing = true): QueueItemView {
   const model = (item.config as { model?: unknown } | null)?.model;
   return {
     id: String(item.id),
     position,
     label: item.label,
     model: typeof model === 'string' ? model : '?',
-    status: item.status,
+    status: item.status === 'running' && !executing ? 'interrupted' : item.status,
     runId: item.runId === null ? null : String(item.runId),
     experimentId: item.experimentId === null ? null : String(item.experimentId),
     params: item.params,
@@ -94,9 +94,10 @@ function itemView(item: QueueItem, position: number | null): QueueItemView {
   };
 }
 
-function itemViews(items: QueueItem[]): QueueItemView[] {
+/** `executing`: whether some live process runs the queue (else a 'running' item was interrupted). */
+function itemViews(items: QueueItem[], executing: boolean): QueueItemView[] {
   let pos = 0;
-  return items.map((i) => itemView(i, i.status === 'pending' ? ++pos : null));
+  return items.map((i) => itemView(i, i.status === 'pending' ? ++pos : null, executing));
 }
 
 export function createExperimentBackend(deps: ExperimentDeps): ExperimentBackend {
@@ -106,7 +107,7 @@ export function createExperimentBackend(deps: ExperimentDeps): ExperimentBackend
   const state = (): QueueState => {
     const holder = queue.runnerPid();
     return {
-      items: itemViews(queue.list()),
+      items: itemViews(queue.list(), runner.running || holder !== null),
       running: runner.running,
       heldByPid: holder !== null && holder !== process.pid ? holder : null,
       currentItemId: runner.currentItem ? String(runner.currentItem.id) : null,

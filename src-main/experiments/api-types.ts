@@ -3,7 +3,8 @@
  * (src-main/api/contract.ts). Shared with the renderer: types only, no Node or domain imports.
  */
 
-export type QueueItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'stopped';
+/** 'interrupted': left running by a process that ended; it resumes when the queue starts again. */
+export type QueueItemStatus = 'pending' | 'running' | 'interrupted' | 'done' | 'failed' | 'stopped';
 
 export interface QueueItemView {
   id: string;

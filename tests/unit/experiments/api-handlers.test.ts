@@ -67,6 +67,14 @@ describe('queue and experiments API', () => {
     expect(() => parseArgs('runs:import', {})).toThrow(/runs:import: path/);
     await expect(b.handlers['queue:remove'](parseArgs('queue:remove', { itemId: '42' }))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no queue item with id 42/) });
     await expect(b.handlers['runs:import'](parseArgs('runs:import', { path: join(home, 'missing.ferrun') }))).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/cannot read run bundle/) });
+    // An item left 'running' by a process that died shows as interrupted until the queue runs again.
+    const state = await b.handlers['queue:add'](parseArgs('queue:add', { datasetId: 'ds1', config: { model: 'alexnet' } }));
+    const item = Number(state.items[0]!.id);
+    const { QueueStore } = await import('../../../src-main/experiments/queue-store.ts');
+    const q = QueueStore.open(store);
+    q.markRunning(item, null);
+    expect((await b.handlers['queue:list'](undefined)).items[0]).toMatchObject({ status: 'interrupted', position: null });
+    q.close();
     const info = await b.handlers['system:info'](undefined);
     expect(info.home).toBe(home);
     expect(info.expectations.join(' ')).toMatch(/CUDA 11\.2/);
