@@ -69,6 +69,10 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     // --- Datasets: empty state, then import with the path field (browser mode has no native dialog).
     await page.goto(served.url);
     await expect.poll(() => page.getByTestId('state-empty').count()).toBeGreaterThan(0);
+    // A wrong path gets an error that names it, and nothing is imported.
+    await page.locator('#dataset-path').fill(join(dataDir, 'no-such-folder'));
+    await page.getByTestId('import-button').click();
+    await expect.poll(() => page.getByTestId('state-error').innerText()).toContain('no-such-folder');
     await page.locator('#dataset-path').fill(dataDir);
     await page.getByTestId('import-button').click();
     const chart = page.getByTestId('class-chart');
@@ -80,8 +84,20 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     await expect.poll(async () => page.locator('.facts').innerText()).toMatch(/train\s+42\s+val\s+14\s+test\s+14/);
     await page.screenshot({ path: join(shots, '1-datasets.png'), fullPage: true });
 
+    // --- Keyboard: the skip link comes first, then the main navigation; Enter follows a link.
+    // (A reload puts the focus-navigation start back at the top of the page.)
+    await page.goto(served.url);
+    await chart.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Datasets');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Train');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toContain('#/train');
+
     // --- Train run 1 to completion, watching the live chart grow while it runs.
-    await page.getByRole('link', { name: 'Train' }).click();
     await page.getByTestId('train-form').waitFor();
     await page.locator('#train-name').fill('tiny-a');
     await fillTinyConfig(page, 2);
