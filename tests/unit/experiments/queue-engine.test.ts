@@ -5,12 +5,12 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunService } from '../../src-main/engine/run-service.ts';
-import { QueueRunner } from '../../src-main/experiments/queue-runner.ts';
-import { QueueStore } from '../../src-main/experiments/queue-store.ts';
-import { RunStore } from '../../src-main/store/run-store.ts';
-import { ferCsvRows, makeFer2013Csv, tempDir } from '../helpers/dataset-fixtures.ts';
-import { tempHome } from '../unit/store/helpers.ts';
+import { RunService } from '../../../src-main/engine/run-service.ts';
+import { QueueRunner } from '../../../src-main/experiments/queue-runner.ts';
+import { QueueStore } from '../../../src-main/experiments/queue-store.ts';
+import { RunStore } from '../../../src-main/store/run-store.ts';
+import { ferCsvRows, makeFer2013Csv, tempDir } from '../../helpers/dataset-fixtures.ts';
+import { tempHome } from '../store/helpers.ts';
 
 let home: string;
 let cleanup: () => void;
