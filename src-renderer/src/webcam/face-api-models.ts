@@ -14,6 +14,7 @@ import ssdManifest from '@vladmandic/face-api/model/ssd_mobilenetv1_model-weight
 import expressionManifest from '@vladmandic/face-api/model/face_expression_model-weights_manifest.json';
 import { reorderProbabilities } from './expressions.ts';
 import type { Detection, ExpressionClassifier, FaceDetector } from './pipeline.ts';
+import type { PixelFrame } from './crop.ts';
 
 const WEIGHT_URLS = {
   tiny: new URL('../../../node_modules/@vladmandic/face-api/model/tiny_face_detector_model.bin', import.meta.url).href,
@@ -44,7 +45,11 @@ export interface DetectorOptions {
 
 export const DEFAULT_DETECTOR: DetectorOptions = { kind: 'tiny', inputSize: 416, minScore: 0.4 };
 
-type DetectorInput = HTMLCanvasElement | HTMLVideoElement | HTMLImageElement;
+/**
+ * A frame already copied to memory (preferred: the detector then reads the same pixels as the
+ * cropper without a second canvas read-back) or a media element.
+ */
+export type DetectorInput = PixelFrame | HTMLCanvasElement | HTMLVideoElement | HTMLImageElement;
 
 /** face-api's tiny face detector or SSD MobileNet v1 behind the pipeline's FaceDetector interface. */
 export class FaceApiDetector implements FaceDetector<DetectorInput> {
@@ -66,16 +71,37 @@ export class FaceApiDetector implements FaceDetector<DetectorInput> {
   }
 
   async detect(input: DetectorInput): Promise<Detection[]> {
-    const found =
-      this.net instanceof faceapi.TinyFaceDetector
-        ? await this.net.locateFaces(input, new faceapi.TinyFaceDetectorOptions({ inputSize: this.opts.inputSize, scoreThreshold: this.opts.minScore }))
-        : await this.net.locateFaces(input, new faceapi.SsdMobilenetv1Options({ minConfidence: this.opts.minScore }));
-    return found.map((d) => ({ box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height }, score: d.score }));
+    const tensor = 'data' in input ? frameTensor(input) : null;
+    const netInput = (tensor ?? input) as faceapi.TNetInput;
+    try {
+      const found =
+        this.net instanceof faceapi.TinyFaceDetector
+          ? await this.net.locateFaces(netInput, new faceapi.TinyFaceDetectorOptions({ inputSize: this.opts.inputSize, scoreThreshold: this.opts.minScore }))
+          : await this.net.locateFaces(netInput, new faceapi.SsdMobilenetv1Options({ minConfidence: this.opts.minScore }));
+      return found.map((d) => ({ box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height }, score: d.score }));
+    } finally {
+      tensor?.dispose();
+    }
   }
 
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** RGB tensor [H, W, 3] of a frame, 0..255 (what face-api reads from a canvas, without drawing one). */
+function frameTensor(frame: PixelFrame): tf.Tensor3D {
+  const { width, height, channels, data } = frame;
+  if (channels === 3) return tf.tensor3d(Float32Array.from(data), [height, width, 3], 'float32');
+  const rgb = new Float32Array(width * height * 3);
+  for (let i = 0, j = 0; i < width * height; i++, j += 3) {
+    const k = i * channels;
+    const r = data[k] ?? 0;
+    rgb[j] = r;
+    rgb[j + 1] = channels === 1 ? r : (data[k + 1] ?? 0);
+    rgb[j + 2] = channels === 1 ? r : (data[k + 2] ?? 0);
+  }
+  return tf.tensor3d(rgb, [height, width, 3], 'float32');
 }
 
 /**

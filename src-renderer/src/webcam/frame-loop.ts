@@ -1,8 +1,9 @@
 import type { FrameGrabber } from './frame-grabber.ts';
+import type { PixelFrame } from './crop.ts';
 import type { FramePipeline, FrameTiming } from './pipeline.ts';
 import type { FrameResult } from './session-recorder.ts';
 
-type Source = HTMLCanvasElement | HTMLVideoElement | HTMLImageElement;
+type Source = PixelFrame;
 
 export interface LoopCallbacks {
   onFrame(result: FrameResult, timing: FrameTiming): void | Promise<void>;
@@ -63,7 +64,7 @@ export class LiveLoop {
         if (!this.running) break;
         this.lastVideoTime = this.video.currentTime;
         const pixels = this.grabber.grab(this.video);
-        const { result, timing } = await this.pipeline.process(this.grabber.canvas, pixels, performance.now() - this.startedAt);
+        const { result, timing } = await this.pipeline.process(pixels, pixels, performance.now() - this.startedAt);
         if (this.running) await this.cb.onFrame(result, timing);
       } catch (err) {
         this.running = false;
@@ -104,7 +105,7 @@ export async function analyseVideoFile(
   for (let t = 0; t < duration * 1000 && !cb.shouldStop(); t += stepMs) {
     await seek(video, t / 1000);
     const pixels = grabber.grab(video);
-    const { result, timing } = await pipeline.process(grabber.canvas, pixels, t);
+    const { result, timing } = await pipeline.process(pixels, pixels, t);
     await cb.onFrame(result, timing);
     frames += 1;
   }
