@@ -37,7 +37,7 @@ export interface TrainResult {
 }
 
 /** Trains `steps` Adam steps on one fixed batch; the loss is measured in training mode each step. */
-export function trainSteps(name: string, config: ModelConfigInput, steps: number, lr = 0.01, perClass = 2): TrainResult {
+export function trainSteps(name: string, config: ModelConfigInput, steps: number, lr = 0.003, perClass = 2): TrainResult {
   const model = buildModel(name, config);
   const { x: images, y } = syntheticBatch(16, perClass);
   const x = imagesToModelInput(name, config, images);
@@ -48,7 +48,8 @@ export function trainSteps(name: string, config: ModelConfigInput, steps: number
     const cost = opt.minimize(
       () => {
         const out = model.apply(x, { training: true }) as tf.Tensor;
-        return svm ? svm(y, out) : (tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar);
+        // The softmax head outputs probabilities, so the loss is cross-entropy on probabilities.
+        return svm ? svm(y, out) : (tf.mean(tf.metrics.categoricalCrossentropy(y, out)) as tf.Scalar);
       },
       true,
     );
