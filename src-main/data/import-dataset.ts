@@ -8,7 +8,8 @@ import { cacheFileFor, fingerprintOf, prefetchCache, writeCache } from './datase
 import { countSamples, findDuplicates, pixelStats } from './dataset-report.ts';
 import { decodeFiles } from './decode-pool.ts';
 import { digestSample } from './image-decode.mjs';
-import { scanSource, type CsvPlan, type FileEntry, type FolderPlan } from './scan-source.ts';
+import { statEntries } from './stat-files.ts';
+import { NOT_STATED, scanSource, type CsvPlan, type FileEntry, type FolderPlan } from './scan-source.ts';
 import { SPLITS, type FerDataset, type ImportOptions, type ImportReport, type ImportResult, type SkippedFile } from './types.ts';
 
 const TRAIN = SPLITS.indexOf('train');
@@ -97,7 +98,7 @@ async function importFolder(
   if (failed.size === 0) pixels.set(decoded.pixels);
   let k = 0;
   plan.items.forEach((item, i) => {
-    if (item.size < 0) {
+    if (item.size === NOT_STATED) {
       // Not stat'ed by the scan: the worker recorded size and mtime from the open file.
       item.size = decoded.meta[4 * i] as number;
       item.mtimeMs = decoded.meta[4 * i + 1] as number;
@@ -176,9 +177,11 @@ export async function importDataset(source: string, options: ImportOptions = {})
   const cacheFile = useCache ? cacheFileFor(resolveHome(options.home), root, opts) : undefined;
   // Read the cache in the background while the scan below stats every file for the fingerprint.
   const prefetched = cacheFile ? prefetchCache(cacheFile) : undefined;
-  // Without a cache lookup the per-file stat pass is skipped: the decode workers record size and
-  // mtime from the files they open, and the fingerprint is computed afterwards.
-  const plan = scanSource(root, { stat: useCache });
+  // The scan only lists files. With a cache to check, sizes and mtimes are stat'ed next;
+  // without one, the decode workers record them from the files they open and the fingerprint is
+  // computed afterwards.
+  const plan = scanSource(root);
+  if (useCache && plan.format !== 'fer2013-csv') statEntries(plan.root, plan.items);
   if (opts.ferPlus && plan.format !== 'fer2013-csv') {
     throw new DatasetError(`a FER+ file applies to fer2013.csv only, but this is a ${plan.format} dataset`, { path: opts.ferPlus, field: 'ferPlus' });
   }

@@ -1,5 +1,5 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { basename, extname, join, sep } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { canonicalClass, classList } from './class-names.ts';
 import { DatasetError } from './dataset-error.ts';
 import { FER_CLASSES, type DatasetFormat, type SkippedFile, type Split } from './types.ts';
@@ -47,8 +47,14 @@ function listDir(dir: string): Dirent[] {
 }
 
 function isDir(dir: string, e: Dirent): boolean {
-  return e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory());
+  // A dangling symlink is not a folder; it is listed as a file and skipped as unreadable.
+  return e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isDirectory() === true);
 }
+
+/** size/mtimeMs of a FileEntry that nothing has stat'ed yet. */
+export const NOT_STATED = -1;
+/** size/mtimeMs of a listed file that stat cannot reach (a dangling symlink, a file deleted meanwhile). */
+export const MISSING = -2;
 
 /** Hidden files (.DS_Store, ._x.jpg AppleDouble files) and Windows' Thumbs.db are never samples. */
 function isVisible(name: string): boolean {
@@ -58,26 +64,16 @@ function isVisible(name: string): boolean {
 type OnFile = (rel: string, name: string, size: number, mtimeMs: number) => void;
 
 /**
- * Calls onFile for every visible file under root/relDir (recursively, in sorted order), with size
- * and mtime when `stat` is set; otherwise both are -1 and the decode workers fill them in from the
- * open file (saving one stat call per file when no cache lookup needs them up front). This loop
- * runs for every one of FER2013's 32k files on each cached import, so it avoids Dirent objects,
- * path.join and object spreads.
+ * Calls onFile for every visible file under root/relDir (recursively, in sorted order). Sizes and
+ * mtimes are left NOT_STATED: stat-files.ts fills them in when a cache is checked, and the
+ * decode workers record them from the open files otherwise. This loop runs for every one of
+ * FER2013's 32k files on each import, so it avoids path.join and object spreads.
  */
-function walkFiles(root: string, relDir: string, stat: boolean, onFile: OnFile): void {
+function walkFiles(root: string, relDir: string, onFile: OnFile): void {
   const dir = join(root, relDir);
-  if (stat) {
-    const names = readdirSync(dir).filter(isVisible).sort();
-    for (const name of names) {
-      const st = statSync(`${dir}${sep}${name}`);
-      if (st.isDirectory()) walkFiles(root, `${relDir}/${name}`, stat, onFile);
-      else onFile(`${relDir}/${name}`, name, st.size, st.mtimeMs);
-    }
-    return;
-  }
   for (const e of listDir(dir)) {
-    if (isDir(dir, e)) walkFiles(root, `${relDir}/${e.name}`, stat, onFile);
-    else onFile(`${relDir}/${e.name}`, e.name, -1, -1);
+    if (isDir(dir, e)) walkFiles(root, `${relDir}/${e.name}`, onFile);
+    else onFile(`${relDir}/${e.name}`, e.name, NOT_STATED, NOT_STATED);
   }
 }
 
@@ -90,11 +86,10 @@ function describeFound(root: string, entries: Dirent[]): string {
 }
 
 /**
- * Works out what kind of dataset `source` is, and lists its files (with sizes and mtimes when
- * `options.stat`, the default). Throws DatasetError for bad input.
+ * Works out what kind of dataset `source` is, and lists its files (a CSV source is stat'ed; image
+ * files are not, see walkFiles). Throws DatasetError for bad input.
  */
-export function scanSource(source: string, options: { stat?: boolean } = {}): FolderPlan | CsvPlan {
-  const stat = options.stat ?? true;
+export function scanSource(source: string): FolderPlan | CsvPlan {
   let st;
   try {
     st = statSync(source);
@@ -119,12 +114,12 @@ export function scanSource(source: string, options: { stat?: boolean } = {}): Fo
   const find = (names: string[]): Dirent | undefined => dirs.find((e) => names.includes(e.name.toLowerCase()));
 
   const train = find(TRAIN_DIRS);
-  if (train) return scanKaggle(source, top, train, find(VAL_DIRS), find(TEST_DIRS), stat);
+  if (train) return scanKaggle(source, top, train, find(VAL_DIRS), find(TEST_DIRS));
 
   const csv = top.find((e) => !isDir(source, e) && e.name.toLowerCase() === 'fer2013.csv');
   if (csv) return scanSource(join(source, csv.name));
 
-  return scanClassFolders(source, top, stat);
+  return scanClassFolders(source, top);
 }
 
 function scanKaggle(
@@ -133,7 +128,6 @@ function scanKaggle(
   train: Dirent,
   val: Dirent | undefined,
   test: Dirent | undefined,
-  stat: boolean,
 ): FolderPlan {
   const items: ImageItem[] = [];
   const skipped: SkippedFile[] = [];
@@ -163,7 +157,7 @@ function scanKaggle(
           path: join(splitDir, dir.name),
         });
       }
-      walkFiles(root, `${dirName}/${dir.name}`, stat, (rel, name, size, mtimeMs) => {
+      walkFiles(root, `${dirName}/${dir.name}`, (rel, name, size, mtimeMs) => {
         items.push({ rel, size, mtimeMs, className: cls, split: assign(name) });
       });
     }
@@ -210,7 +204,7 @@ function scanKaggle(
   };
 }
 
-function scanClassFolders(root: string, top: Dirent[], stat: boolean): FolderPlan {
+function scanClassFolders(root: string, top: Dirent[]): FolderPlan {
   const dirs = top.filter((e) => isDir(root, e));
   const recognised = dirs.filter((d) => canonicalClass(d.name) !== undefined);
   if (recognised.length === 0) {
@@ -232,7 +226,7 @@ function scanClassFolders(root: string, top: Dirent[], stat: boolean): FolderPla
     }
     if (!FER_CLASSES.includes(cls as (typeof FER_CLASSES)[number])) extra.push(cls);
     const className = cls;
-    walkFiles(root, dir.name, stat, (rel, _name, size, mtimeMs) => {
+    walkFiles(root, dir.name, (rel, _name, size, mtimeMs) => {
       items.push({ rel, size, mtimeMs, className, split: 'carve' });
     });
   }

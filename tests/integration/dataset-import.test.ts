@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../../src-main/data/dataset-error.ts';
@@ -150,6 +150,17 @@ describe('bad files are skipped and listed, never a crash', () => {
     });
     expect(report.skipped).toHaveLength(5);
     expect(dataset.files.some((f) => f.includes('empty') || f.includes('truncated'))).toBe(false);
+  });
+
+  it('skips a dangling symlink, and the cache still hits on the next import', async () => {
+    const root = join(tempDir('fer-symlink-'), 'fer');
+    await makeKaggleFolder(root, { perClass: 1, testPerClass: 0 });
+    symlinkSync(join(root, 'nowhere.jpg'), join(root, 'train', 'sad', 'dangling.jpg'));
+    const home = tempDir('fer-symlink-home-');
+    const first = await importDataset(root, { home });
+    expect(first.report.skipped).toEqual([{ file: 'train/sad/dangling.jpg', reason: expect.stringMatching(/unreadable.*ENOENT/) }]);
+    expect(first.dataset.labels.length).toBe(7);
+    expect((await importDataset(root, { home })).report.cache.hit).toBe(true);
   });
 });
 
