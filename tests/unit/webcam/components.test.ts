@@ -10,11 +10,13 @@ import { EXPRESSIONS } from '../../../src-renderer/src/webcam/expressions.ts';
 describe('webcam components', () => {
   it('shows whether the camera is on, and warns when frames are being saved', async () => {
     const w = mount(CameraIndicator, { props: { on: false, saving: false } });
+    // The Node-side .vue shim types components without props; vue-tsc checks the real ones.
+    const setProps = (p: { on: boolean; saving: boolean }): Promise<void> => w.setProps(p as never);
     expect(w.text()).toBe('Camera off');
-    await w.setProps({ on: true, saving: false });
+    await setProps({ on: true, saving: false });
     expect(w.text()).toBe('Camera on');
     expect(w.classes()).toContain('on');
-    await w.setProps({ on: true, saving: true });
+    await setProps({ on: true, saving: true });
     expect(w.text()).toContain('saving frames');
   });
 
