@@ -256,13 +256,33 @@ export function digestSample(pixels, offset, n, hashes, i, sums, sumsAt = 0) {
   let sumSq = 0;
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
-  for (let k = offset, end = offset + n; k < end; k++) {
-    const v = /** @type {number} */ (pixels[k]);
-    sum += v;
-    sumSq += v * v;
-    h1 = Math.imul(h1 ^ v, 0x01000193);
-    h2 = Math.imul(h2 + v, 0x5bd1e995);
-    h2 ^= h2 >>> 13;
+  const start = pixels.byteOffset + offset;
+  if (start % 4 === 0 && n % 4 === 0) {
+    // Word at a time (FER's 48x48 and most sizes): a quarter of the loop iterations and hash steps.
+    // The choice is the same for every sample of a dataset (same n, same base alignment), so equal
+    // images always get equal hashes.
+    const words = new Uint32Array(pixels.buffer, start, n >> 2);
+    for (let k = 0; k < words.length; k++) {
+      const w = /** @type {number} */ (words[k]);
+      const a = w & 255;
+      const b = (w >>> 8) & 255;
+      const c = (w >>> 16) & 255;
+      const d = w >>> 24;
+      sum += a + b + c + d;
+      sumSq += a * a + b * b + c * c + d * d;
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 + w, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+  } else {
+    for (let k = offset, end = offset + n; k < end; k++) {
+      const v = /** @type {number} */ (pixels[k]);
+      sum += v;
+      sumSq += v * v;
+      h1 = Math.imul(h1 ^ v, 0x01000193);
+      h2 = Math.imul(h2 + v, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
   }
   hashes[2 * i] = h1 >>> 0;
   hashes[2 * i + 1] = h2 >>> 0;

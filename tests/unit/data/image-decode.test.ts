@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeInto, resizeGray, sniffFormat } from '../../../src-main/data/image-decode.mjs';
+import { decodeInto, digestSample, resizeGray, sniffFormat } from '../../../src-main/data/image-decode.mjs';
 import { encodeImage, makeGray, makeRgb } from '../../helpers/dataset-fixtures.ts';
 
 function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
@@ -98,5 +98,31 @@ describe('decodeInto', () => {
     expect(sniffFormat(Buffer.from('BM\0\0'))).toBe('bmp');
     expect(sniffFormat(Buffer.from('GIF89a'))).toBe('gif');
     expect(sniffFormat(Buffer.from('plain text'))).toBeUndefined();
+  });
+});
+
+describe('digestSample', () => {
+  it('gives exact sums on both the word-at-a-time and the byte path, and equal hashes for equal images', () => {
+    const a = makeGray(48, 48, 11);
+    const buf = new Uint8Array(1 + 3 * 2304);
+    buf.set(a, 1);
+    buf.set(a, 1 + 2304);
+    buf.set(makeGray(48, 48, 12), 1 + 2 * 2304);
+    const aligned = new Uint8Array(3 * 2304);
+    aligned.set(buf.subarray(1));
+    let sum = 0;
+    let sumSq = 0;
+    for (const v of a) {
+      sum += v;
+      sumSq += v * v;
+    }
+    for (const view of [aligned, buf.subarray(1)]) {
+      const hashes = new Uint32Array(6);
+      const sums = new Float64Array(6);
+      for (let i = 0; i < 3; i++) digestSample(view, i * 2304, 2304, hashes, i, sums, 2 * i);
+      expect([sums[0], sums[1]]).toEqual([sum, sumSq]);
+      expect([hashes[0], hashes[1]]).toEqual([hashes[2], hashes[3]]);
+      expect([hashes[0], hashes[1]]).not.toEqual([hashes[4], hashes[5]]);
+    }
   });
 });
