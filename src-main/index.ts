@@ -22,8 +22,8 @@ function openBackend(): Backend {
   const home = resolveHome();
   const binding = electronSqliteBinding(resourcesDir, process.versions.electron ?? '');
   if (!binding) throw new Error(missingBindingMessage(resourcesDir, process.versions.electron ?? ''));
-  // RunStore forwards nativeBinding to better-sqlite3 (the Electron-ABI binary; see native-sqlite.ts).
-  const store = RunStore.open(home, { nativeBinding: binding } as Parameters<typeof RunStore.open>[1]);
+  // The Electron-ABI binary (see native-sqlite.ts); the Node build in node_modules stays untouched.
+  const store = RunStore.open(home, { nativeBinding: binding });
   return createBackend({
     home,
     mode: 'desktop',

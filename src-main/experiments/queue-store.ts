@@ -6,7 +6,6 @@
  * It works on the RunStore's own connection (store-connection.ts): one owner of runs.db.
  */
 import type Database from 'better-sqlite3';
-import { connectionOf } from './store-connection.ts';
 import { isProcessAlive } from '../store/pid.ts';
 import { StoreError, type RunStore } from '../store/run-store.ts';
 
@@ -82,7 +81,7 @@ export class QueueStore {
 
   /** Opens the queue of an open RunStore (whose migrations created the queue tables). */
   static open(store: RunStore): QueueStore {
-    const db = connectionOf(store);
+    const db = store.connection;
     const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_items'").get();
     if (!has) throw new StoreError(`run database ${store.file} has no experiment queue (schema version ${store.schemaVersion()}); it was opened by an older FER Lab`, store.file);
     return new QueueStore(store.file, db);

@@ -16,7 +16,6 @@ import { checkpointDir } from '../ml/train/checkpoint.ts';
 import type { RunStore, RunRecord, StoredPredictions, CheckpointKind, EvaluationRecord, DatasetRecord, EpochMetrics, BatchMetrics } from '../store/run-store.ts';
 import { BundleError, readBundle, writeBundle, type BundleSource, type Manifest } from './bundle-io.ts';
 import { collectEnvironment } from './environment.ts';
-import { connectionOf } from '../experiments/store-connection.ts';
 
 export interface ExportOptions {
   /** Also include the 'last' checkpoint so the run can be resumed after import. */
@@ -39,7 +38,7 @@ export interface ImportResult {
 
 /** The run's identity: its import origin if it came from a bundle, else a hash of what defines it. */
 export function runUid(store: RunStore, run: RunRecord): string {
-  const uid = connectionOf(store).prepare('SELECT uid FROM run_origins WHERE run_id = ?').pluck().get(run.id) as string | undefined;
+  const uid = store.connection.prepare('SELECT uid FROM run_origins WHERE run_id = ?').pluck().get(run.id) as string | undefined;
   if (uid) return uid;
   const basis = JSON.stringify({ createdAt: run.createdAt, model: run.modelName, seed: run.seed, dataset: run.datasetFingerprint, config: store.getRunConfig(run.id) });
   return createHash('sha256').update(basis).digest('hex');
@@ -183,7 +182,7 @@ export async function importRunBundle(store: RunStore, file: string): Promise<Im
   let newRunId: number | null = null;
   try {
     const manifest = await readBundle(bundle, staging);
-    let existing = connectionOf(store).prepare('SELECT run_id FROM run_origins WHERE uid = ?').pluck().get(manifest.runUid) as number | undefined;
+    let existing = store.connection.prepare('SELECT run_id FROM run_origins WHERE uid = ?').pluck().get(manifest.runUid) as number | undefined;
     if (existing === undefined) {
       // A run exported from this very home has no origin row: compare identities directly.
       existing = store.listRuns().find((r) => runUid(store, r) === manifest.runUid)?.id;
@@ -233,7 +232,7 @@ export async function importRunBundle(store: RunStore, file: string): Promise<Im
     }
     store.updateRun(newRunId, { bestEpoch: run.bestEpoch, bestValAcc: run.bestValAcc, testAcc: run.testAcc, resumedFromEpoch: run.resumedFromEpoch });
     store.finishRun(newRunId, run.status, run.error);
-    connectionOf(store).prepare('INSERT INTO run_origins (run_id, uid, source, imported_at) VALUES (?, ?, ?, ?)').run(newRunId, manifest.runUid, bundle, new Date().toISOString());
+    store.connection.prepare('INSERT INTO run_origins (run_id, uid, source, imported_at) VALUES (?, ?, ?, ?)').run(newRunId, manifest.runUid, bundle, new Date().toISOString());
     return { runId: newRunId, runUid: manifest.runUid, sourceRunId: run.id };
   } catch (err) {
     if (newRunId !== null) {

@@ -41,6 +41,11 @@ export interface OpenOptions {
   skipRecovery?: boolean;
   /** The migration list; only tests pass one (to exercise an upgrade beyond the shipped schema). */
   migrations?: ReadonlyArray<Migration>;
+  /**
+   * Path of a better_sqlite3.node built for the running runtime's ABI. Electron passes its own build
+   * here so the Node build in node_modules keeps serving the CLI and tests.
+   */
+  nativeBinding?: string;
 }
 
 interface RunRow {
@@ -100,6 +105,15 @@ export class RunStore {
   }
 
   /**
+   * The store's own connection, for modules that keep their tables in runs.db (the experiment queue,
+   * run bundles): one connection means one owner of the file and, in Electron, the right native build.
+   */
+  get connection(): Database.Database {
+    if (!this.db.open) throw new StoreError(`the run database ${this.file} is closed`, this.file);
+    return this.db;
+  }
+
+  /**
    * Opens (creating if needed) `<home>/runs.db`, migrates it to the current schema and marks runs
    * whose worker died as interrupted. A corrupt file, a foreign SQLite file or one written by a
    * newer FER Lab is refused with a StoreError and left byte-for-byte untouched.
@@ -119,7 +133,7 @@ export class RunStore {
 
     let db: Database.Database;
     try {
-      db = new Database(file);
+      db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     } catch (err) {
       throw new StoreError(`cannot open run database ${file}: ${(err as Error).message}`, file, { cause: err });
     }
