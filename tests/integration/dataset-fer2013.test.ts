@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../src-main/data/import-dataset.ts';
 import { subsetDataset } from '../../src-main/data/subset-dataset.ts';
 import { snapshotTree, tempDir } from '../helpers/dataset-fixtures.ts';
@@ -15,8 +15,11 @@ if (!present) console.warn(`skipping the FER2013 import test: ${fer2013} is abse
 const TRAIN = { angry: 3995, disgust: 436, fear: 4097, happy: 7215, neutral: 4965, sad: 4830, surprise: 3171 };
 
 describe.skipIf(!present)('shared FER2013 folder', () => {
+  // The cache of the full dataset is ~80 MB: do not leave one behind per test run.
+  const home = tempDir('fer-2013-home-');
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
   it('imports the exact published train counts, with the 3589 PublicTest images as val, then loads from the cache', async () => {
-    const home = tempDir('fer-2013-home-');
     const before = snapshotTree(fer2013);
     const { dataset, report } = await importDataset(fer2013, { home });
     expect(report.counts.train).toEqual(TRAIN);
