@@ -60,6 +60,9 @@ describe('kill -9 and resume', () => {
     expect(store.integrityCheck()).toEqual(['ok']);
     // The parent (this process) is alive and the service still works.
     expect(service.activeRuns()).toEqual([]);
+    // A kill between epoch 1's checkpoint and its epoch event loses that row; simulate it: resume
+    // must restore the row from the checkpoint, so the run still has epochs 1, 2, 3.
+    store.connection.prepare('DELETE FROM epoch_metrics WHERE run_id = ?').run(b.runId);
     store.close();
 
     const res = await runCli(['--home', home, 'resume', String(b.runId), '--json']);

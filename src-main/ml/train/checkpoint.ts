@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ScheduleState } from './schedules.ts';
 import type { MonitorState } from './early-stopping.ts';
 import type { Normalization } from './batches.ts';
+import type { EpochEvent } from '../../worker/protocol.ts';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -26,6 +27,11 @@ export interface LoopState {
   lr: number;
   normalization: Normalization;
   savedAt: string;
+  /**
+   * Metrics of epoch `epoch`, when the checkpoint closes it. A worker killed after this checkpoint
+   * but before its epoch event reached the parent would otherwise lose that row: resume re-sends it.
+   */
+  lastEpoch?: EpochEvent;
 }
 
 interface EncodedTensors {

@@ -142,6 +142,8 @@ export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
     epochsDone = state.epoch;
     haveBest = checkpointDir(runDir, 'best') !== null;
     emit.log('info', `resuming after epoch ${epochsDone}${state.partial ? ' (from weights saved mid-epoch by a stop)' : ''}`);
+    // Idempotent for the store (an epoch row is replaced), and restores a row lost to a kill.
+    if (state.lastEpoch && !state.partial) emit.epoch(state.lastEpoch);
   }
 
   const classWeights =
@@ -251,8 +253,7 @@ export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
       const improved = best.update(epoch, metricOf(t.monitor));
       early.update(epoch, metricOf(t.earlyStopping.metric));
       const stopEarly = t.earlyStopping.enabled && early.shouldStop(t.earlyStopping.patience);
-      await save(snapshot(epoch, false, lr), improved || !haveBest ? ['last', 'best'] : ['last']);
-      emit.epoch({
+      const epochEvent: EpochEvent = {
         epoch,
         epochs: t.epochs,
         trainLoss,
@@ -263,7 +264,9 @@ export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
         elapsedMs: performance.now() - epochStart,
         numTensors: tf.memory().numTensors,
         best: improved,
-      });
+      };
+      await save({ ...snapshot(epoch, false, lr), lastEpoch: epochEvent }, improved || !haveBest ? ['last', 'best'] : ['last']);
+      emit.epoch(epochEvent);
       epochsDone = epoch;
       if (stopEarly) {
         emit.log('info', `early stopping after epoch ${epoch}: no ${t.earlyStopping.metric} improvement for ${t.earlyStopping.patience} epochs`);
