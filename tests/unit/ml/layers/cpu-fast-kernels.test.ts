@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyTfjsFixes } from '../../../../src-main/ml/layers/index.ts';
-import { originalConv2DBackpropFilter } from '../../../../src-main/ml/layers/cpu-fast-kernels.ts';
+import { originalBinaryKernel, originalConv2DBackpropFilter } from '../../../../src-main/ml/layers/cpu-fast-kernels.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -43,6 +43,36 @@ describe('fast CPU Conv2DBackpropFilter', () => {
       expect(diff).toBeLessThan(1e-4);
       expect(tf.max(tf.abs(reference)).dataSync()[0]).toBeGreaterThan(0.1);
     });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('fast CPU broadcasting binary ops', () => {
+  const SHAPES: [number[], number[]][] = [
+    [[2, 5, 5, 3], [1, 1, 1, 3]],
+    [[1, 1, 1, 3], [2, 5, 5, 3]],
+    [[2, 5, 5, 3], [3]],
+    [[4, 6], [4, 6]],
+    [[2, 3, 4], [1, 3, 4]],
+    [[2, 3, 4], [2, 1, 4]], // not a trailing broadcast: goes to the original kernel
+    [[3], [2, 3]],
+  ];
+  it.each(['Multiply', 'Add', 'Sub', 'RealDiv'])('%s matches the original kernel on every broadcast form', (name) => {
+    const before = tf.memory().numTensors;
+    const orig = originalBinaryKernel(name)!;
+    expect(orig).toBeDefined();
+    for (const [sa, sb] of SHAPES) {
+      tf.tidy(() => {
+        const a = tf.randomUniform(sa, 0.5, 2, 'float32', 1);
+        const b = tf.randomUniform(sb, 0.5, 2, 'float32', 2);
+        const ops: Record<string, (x: tf.Tensor, y: tf.Tensor) => tf.Tensor> = { Multiply: tf.mul, Add: tf.add, Sub: tf.sub, RealDiv: tf.div };
+        const fast = ops[name]!(a, b);
+        const info = orig({ inputs: { a, b }, backend: tf.backend(), attrs: {} }) as tf.TensorInfo;
+        const reference = tf.engine().makeTensorFromTensorInfo(info);
+        expect(fast.shape).toEqual(reference.shape);
+        expect(tf.max(tf.abs(tf.sub(fast, reference))).dataSync()[0]).toBe(0);
+      });
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 });
