@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { decodeBatch } from './image-decode.mjs';
+import { compileTurbo, decodeBatch } from './image-decode.mjs';
 
 /** One skipped input: its index in the request and why. */
 export interface DecodeFailure {
@@ -84,6 +84,8 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
   }
 
   const count = Math.max(1, Math.min(options.workers ?? defaultWorkerCount(total), total));
+  // Compiled once per process and shared: each worker then only instantiates it.
+  const turboWasm = await compileTurbo();
   // At least ~4 batches per worker, so small imports still spread over every worker.
   const batch = Math.max(16, Math.min(MAX_BATCH, Math.ceil(total / (count * 4))));
   let next = 0;
@@ -107,7 +109,7 @@ export async function decodeFiles(paths: readonly string[], options: DecodeOptio
         // TypeScript loader (and its hooks thread) in every worker; the worker is plain JS.
         const worker = new Worker(workerUrl, {
           execArgv: [],
-          workerData: { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size },
+          workerData: { pixels: pixelBuffer, hashes: hashBuffer, meta: metaBuffer, size, turboWasm },
         });
         workers.push(worker);
         worker.on('message', (msg: BatchResult) => {

@@ -3,7 +3,9 @@
 //   in:  { start, paths }            decode paths[k] into sample slot start + k
 //   out: { start, count, failures }  failures: [{ index, reason }] for files that were skipped
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeBatch } from './image-decode.mjs';
+import { decodeBatch, useCompiledTurbo } from './image-decode.mjs';
+
+if (workerData.turboWasm) useCompiledTurbo(workerData.turboWasm);
 
 const shared = {
   pixels: new Uint8Array(workerData.pixels),

@@ -32,3 +32,6 @@ export declare function decodeBatch(
   start: number,
   paths: readonly string[],
 ): Promise<Array<{ index: number; reason: string }>>;
+export declare function useCompiledTurbo(module: WebAssembly.Module): void;
+export declare function compileTurbo(): Promise<WebAssembly.Module | undefined>;
+export declare function turboAvailable(): Promise<boolean>;

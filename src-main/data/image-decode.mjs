@@ -10,7 +10,8 @@
 // load, and as a second opinion that names the defect when it rejects a file), BMP through bmp-js
 // (sharp's prebuilt libvips has no BMP loader), and PNG/GIF/WebP/TIFF or large JPEGs through sharp,
 // whose shrink-on-load wins for big images.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import jpeg from 'jpeg-js';
 import bmp from 'bmp-js';
 import initTurbo from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
@@ -40,12 +41,50 @@ function loadSharp() {
 let turboModule;
 /** @type {TurboDecoder | undefined} */
 let turboDecoder;
+/** @type {WebAssembly.Module | undefined} */
+let compiledTurbo;
+
+/**
+ * Makes this thread instantiate libjpeg-turbo from a module compiled once by the parent thread:
+ * compiling the WASM costs each new worker ~30-80 ms of CPU, a few percent of a FER2013 import.
+ * @param {WebAssembly.Module} module
+ */
+export function useCompiledTurbo(module) {
+  compiledTurbo = module;
+}
+
+/** @type {Promise<WebAssembly.Module | undefined> | undefined} */
+let compiling;
+
+/** Compiles libjpeg-turbo's WASM once per process (undefined when it cannot be found or compiled). */
+export function compileTurbo() {
+  compiling ??= Promise.resolve()
+    .then(() => WebAssembly.compile(readFileSync(createRequire(import.meta.url).resolve('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm'))))
+    .catch(() => undefined);
+  return compiling;
+}
+
 function loadTurbo() {
+  const module = compiledTurbo;
+  const options = module
+    ? {
+        /** @param {WebAssembly.Imports} imports @param {(i: WebAssembly.Instance, m: WebAssembly.Module) => void} receive */
+        instantiateWasm(imports, receive) {
+          void WebAssembly.instantiate(module, imports).then((instance) => receive(instance, module));
+          return {};
+        },
+      }
+    : {};
   // undefined when the WASM cannot be instantiated (e.g. a bundle that left the .wasm behind).
   turboModule ??= Promise.resolve()
-    .then(() => initTurbo())
+    .then(() => initTurbo(options))
     .catch(() => undefined);
   return turboModule;
+}
+
+/** Whether this thread decodes JPEGs with libjpeg-turbo (false: the jpeg-js fallback). */
+export async function turboAvailable() {
+  return (await loadTurbo()) !== undefined;
 }
 
 /**

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFiles } from '../../../src-main/data/decode-pool.ts';
-import { decodeInto } from '../../../src-main/data/image-decode.mjs';
+import { compileTurbo, decodeInto } from '../../../src-main/data/image-decode.mjs';
+import { Worker } from 'node:worker_threads';
 import { encodeImage, makeGray, tempDir } from '../../helpers/dataset-fixtures.ts';
 
 describe('decodeFiles', () => {
@@ -56,5 +57,26 @@ describe('decodeFiles', () => {
     const result = await decodeFiles([], { size: 48 });
     expect(result.pixels.length).toBe(0);
     expect(result.failures).toEqual([]);
+  });
+});
+
+describe('shared libjpeg-turbo module', () => {
+  it('compiles once and instantiates in a fresh worker thread', async () => {
+    const module = await compileTurbo();
+    expect(module).toBeInstanceOf(WebAssembly.Module);
+    const url = new URL('../../../src-main/data/image-decode.mjs', import.meta.url).href;
+    const worker = new Worker(
+      `import { parentPort, workerData } from 'node:worker_threads';
+       const m = await import(workerData.url);
+       m.useCompiledTurbo(workerData.module);
+       parentPort.postMessage(await m.turboAvailable());`,
+      { eval: true, execArgv: [], workerData: { url, module } },
+    );
+    const available = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(available).toBe(true);
   });
 });
