@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, read, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileEntry } from './scan-source.ts';
@@ -70,7 +70,7 @@ export function writeCache(file: string, dataset: FerDataset, report: ImportRepo
   size.writeUInt32LE(json.length, 0);
   mkdirSync(join(file, '..'), { recursive: true });
   // Write beside the target and rename: a crash or a concurrent reader never sees half a file.
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     for (const part of [MAGIC, size, json, pixels, labels, splits]) {

@@ -278,6 +278,13 @@ describe('cache', () => {
     await importDataset(root, { home, size: 16 });
     expect(readdirSync(join(home, 'cache', 'datasets'))).toHaveLength(2);
 
+    // Two imports racing to write the same cache entry each write their own temporary file.
+    const home2 = tempDir('fer-home-race-');
+    const [r1, r2] = await Promise.all([importDataset(root, { home: home2 }), importDataset(root, { home: home2 })]);
+    expect(r1.report.warnings.concat(r2.report.warnings).join('\n')).not.toMatch(/could not write the cache/);
+    expect(readdirSync(join(home2, 'cache', 'datasets'))).toHaveLength(1);
+    expect((await importDataset(root, { home: home2 })).report.cache.hit).toBe(true);
+
     rmSync(join(root, 'train/happy/new.jpg'));
     const fifth = await importDataset(root, { home });
     expect(fifth.report.cache.hit).toBe(false);
