@@ -37,7 +37,7 @@ export interface TrainResult {
 }
 
 /** Trains `steps` Adam steps on one fixed batch; the loss is measured in training mode each step. */
-export function trainSteps(name: string, config: ModelConfigInput, steps: number, lr = 0.003, perClass = 2): TrainResult {
+export function trainSteps(name: string, config: ModelConfigInput, steps: number, lr = 0.003, perClass = 1): TrainResult {
   const model = buildModel(name, config);
   const { x: images, y } = syntheticBatch(16, perClass);
   const x = imagesToModelInput(name, config, images);
