@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/index.ts'),
           // The training worker is its own entry: it runs in a utilityProcess, not in main.
           worker: resolve(__dirname, 'src-main/worker/worker-main.ts'),
+          // Image decoding runs in worker threads; decode-pool.ts finds this file beside the bundle.
+          'decode-worker': resolve(__dirname, 'src-main/data/decode-worker.mjs'),
         },
       },
     },

@@ -38,11 +38,12 @@ const MAX_BATCH = 512;
 
 /**
  * The worker entry beside this module: decode-worker.mjs in the sources, or decode-worker.js when a
- * bundler emitted it as its own entry next to the bundle. Undefined when neither exists (a bundle
- * that left it out): decoding then runs in the calling thread, slower but correct.
+ * bundler emitted it as its own entry (electron-vite puts entries in out/main/ and this module in
+ * out/main/chunks/, hence the parent folder). Undefined when none exists (a bundle that left it
+ * out): decoding then runs in the calling thread, slower but correct.
  */
 function findWorkerUrl(): URL | undefined {
-  for (const name of ['./decode-worker.mjs', './decode-worker.js']) {
+  for (const name of ['./decode-worker.mjs', './decode-worker.js', '../decode-worker.js']) {
     const url = new URL(name, import.meta.url);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }
