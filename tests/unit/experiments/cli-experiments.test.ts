@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { runCommandGroup, type CliResult } from '../../helpers/cli-in-process.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerExperimentCommands } from '../../../src-main/cli/experiment-commands.ts';
 import { RunStore } from '../../../src-main/store/run-store.ts';
@@ -14,24 +14,8 @@ afterEach(() => {
   cleanup();
 });
 
-/** Runs the commands in-process the way main() does and captures their output. */
-async function cli(homeDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  const program = new Command('fer-lab').option('--home <dir>').exitOverride();
-  registerExperimentCommands(program);
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'fer-lab', '--home', homeDir, ...args]);
-  } catch (err) {
-    code = (err as { exitCode?: number }).exitCode ?? 1;
-    stderr += (err as Error).message;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code, stdout, stderr };
+function cli(homeDir: string, ...args: string[]): Promise<CliResult> {
+  return runCommandGroup(registerExperimentCommands, homeDir, args);
 }
 
 describe('fer-lab queue / experiment / sweep / export-run / import-run', () => {

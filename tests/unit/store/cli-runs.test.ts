@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Command } from 'commander';
+import { runCommandGroup, type CliResult } from '../../helpers/cli-in-process.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRunsCommands } from '../../../src-main/cli/runs-commands.ts';
 import { SCHEMA_VERSION } from '../../../src-main/store/migrations.ts';
@@ -20,24 +20,8 @@ afterEach(() => {
   cleanup();
 });
 
-/** Runs the read-side commands in-process, the way main() does, and captures their output. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  const program = new Command('fer-lab').option('--home <dir>').exitOverride();
-  registerRunsCommands(program);
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'fer-lab', '--home', home, ...args]);
-  } catch (err) {
-    code = (err as { exitCode?: number }).exitCode ?? 1;
-    stderr += (err as Error).message;
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { code, stdout, stderr };
+function cli(...args: string[]): Promise<CliResult> {
+  return runCommandGroup(registerRunsCommands, home, args);
 }
 
 // Per-sample correctness on 12 test samples:
