@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('workbench in the browser (fer-lab serve)', () =>
     expect(await chart.getAttribute('aria-label')).toContain('angry: train');
     expect(await chart.locator('canvas').count()).toBe(1);
     // PublicTest_ files become val, PrivateTest_ files test: 2 of each per class.
-    await expect.poll(async () => page.locator('.facts').innerText()).toMatch(/train\s+42\s+val\s+14\s+test\s+14/);
+    await expect.poll(async () => page.locator('.fact-list').innerText()).toMatch(/train\s+42\s+val\s+14\s+test\s+14/);
     await page.screenshot({ path: join(shots, '1-datasets.png'), fullPage: true });
 
     // --- Keyboard: from the skip link, Tab walks the main navigation; Enter follows a link.
