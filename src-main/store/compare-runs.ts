@@ -71,7 +71,7 @@ export function compareRuns(store: RunStore, idA: number, idB: number, options: 
   let common = 0;
   for (const s of pa!.sampleIndex) if (posB.has(s)) common++;
   if (common !== pa!.sampleIndex.length || common !== pb!.sampleIndex.length) {
-    return result(null, `the runs were evaluated on different samples (${pa!.sampleIndex.length} and ${pb!.sampleIndex.length}, ${common} in common)`);
+    return result(null, `the runs were evaluated on different ${split} samples (${pa!.sampleIndex.length} and ${pb!.sampleIndex.length}, ${common} in common)`);
   }
   const correctA = new Uint8Array(common);
   const correctB = new Uint8Array(common);

@@ -2,7 +2,8 @@
  * Run comparison: hyperparameter diff, McNemar's test per pair on shared test samples, and export
  * of the comparison as CSV and a LaTeX table.
  */
-import { mcnemar } from '../../ml/metrics/mcnemar.ts';
+import { compareRuns } from '../../store/compare-runs.ts';
+import { latexEscape } from '../../store/export-run.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import type { McNemarPair, ParamDiffRow, RunDetail, SplitName } from '../types.ts';
 import { bestValue, metricRows } from '../metric-rows.ts';
@@ -35,43 +36,27 @@ export function paramDiff(configs: unknown[]): ParamDiffRow[] {
   });
 }
 
-/** McNemar for each pair of runs whose latest evaluation on `split` covers the same samples. */
+/**
+ * McNemar for each pair of runs evaluated on the same `split` samples (the pairing rules are
+ * compareRuns', shared with `fer-lab compare`); every pair that cannot be tested gets a note.
+ */
 export function mcnemarPairs(store: RunStore, runIds: number[], split: SplitName = 'test'): { pairs: McNemarPair[]; notes: string[] } {
-  const notes: string[] = [];
-  const correct = new Map<number, { key: string; dataset: string | null; bySample: Map<number, boolean> }>();
-  for (const id of runIds) {
-    const ev = store.latestEvaluation(id, split, false) ?? store.latestEvaluation(id, split);
-    const preds = ev ? store.getPredictions(ev.id) : null;
-    if (!ev || !preds) {
-      notes.push(`run ${id} has no stored ${split} predictions: evaluate it on ${split} to include it in McNemar's test`);
-      continue;
-    }
-    const bySample = new Map<number, boolean>();
-    for (let i = 0; i < preds.sampleIndex.length; i++) {
-      bySample.set(preds.sampleIndex[i] as number, preds.predicted[i] === preds.trueLabels[i]);
-    }
-    const sorted = [...bySample.keys()].sort((a, b) => a - b);
-    correct.set(id, { key: sorted.join(','), dataset: store.getRun(id)?.datasetFingerprint ?? null, bySample });
-  }
+  const notes = new Set<string>();
   const pairs: McNemarPair[] = [];
   for (let i = 0; i < runIds.length; i++) {
     for (let j = i + 1; j < runIds.length; j++) {
-      const a = correct.get(runIds[i] as number);
-      const b = correct.get(runIds[j] as number);
-      if (!a || !b) continue;
-      if (a.dataset !== b.dataset || a.key !== b.key) {
-        notes.push(`runs ${runIds[i]} and ${runIds[j]} were evaluated on different ${split} samples: no McNemar test`);
+      const a = runIds[i] as number;
+      const b = runIds[j] as number;
+      const cmp = compareRuns(store, a, b, { split });
+      if (!cmp.mcnemar) {
+        notes.add(`runs ${a} and ${b}: ${cmp.mcnemarUnavailable ?? 'no McNemar test'}`);
         continue;
       }
-      const idx = [...a.bySample.keys()];
-      const r = mcnemar(
-        idx.map((k) => a.bySample.get(k) === true),
-        idx.map((k) => b.bySample.get(k) === true),
-      );
-      pairs.push({ a: String(runIds[i]), b: String(runIds[j]), split, onlyA: r.b, onlyB: r.c, statistic: r.statistic, pValue: r.pValue });
+      const r = cmp.mcnemar;
+      pairs.push({ a: String(a), b: String(b), split, onlyA: r.b, onlyB: r.c, statistic: r.statistic, pValue: r.pValue });
     }
   }
-  return { pairs, notes };
+  return { pairs, notes: [...notes] };
 }
 
 function csvCell(v: unknown): string {
@@ -87,11 +72,6 @@ export function comparisonCsv(runs: RunDetail[], params: ParamDiffRow[], pairs: 
   return `${lines.map((l) => l.map(csvCell).join(',')).join('\n')}\n`;
 }
 
-export function latexEscape(s: string): string {
-  return s.replace(/[\\{}$&#^_%~]/g, (c) =>
-    c === '\\' ? '\\textbackslash{}' : c === '~' ? '\\textasciitilde{}' : c === '^' ? '\\textasciicircum{}' : `\\${c}`,
-  );
-}
 
 function latexNum(v: number | null, pct: boolean): string {
   if (v === null || !Number.isFinite(v)) return '--';

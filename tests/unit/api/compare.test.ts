@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flattenConfig, latexEscape, paramDiff } from '../../../src-main/api/backend/compare.ts';
+import { flattenConfig, paramDiff } from '../../../src-main/api/backend/compare.ts';
+import { latexEscape } from '../../../src-main/store/export-run.ts';
 import { isBest, metricRows } from '../../../src-main/api/metric-rows.ts';
 import type { RunDetail } from '../../../src-main/api/types.ts';
 
