@@ -39,6 +39,7 @@ interface SummaryFlags {
   lstmUnits?: number;
   lstmLayers?: number;
   frameViews?: 'repeat' | 'crops-flips';
+  bnAfterPool?: boolean;
   json?: boolean;
 }
 
@@ -56,6 +57,7 @@ export function flagsToConfig(flags: SummaryFlags): ModelConfigInput {
   if (flags.lstmUnits !== undefined) cfg.lstmUnits = flags.lstmUnits;
   if (flags.lstmLayers !== undefined) cfg.lstmLayers = flags.lstmLayers;
   if (flags.frameViews !== undefined) cfg.frameViews = flags.frameViews;
+  if (flags.bnAfterPool) cfg.bnAfterPool = true;
   const tafmnFlag = flags.tafmnM !== undefined || flags.tafmnK !== undefined || flags.tafmnSecond !== undefined;
   if (flags.activation === 'tafmn' || (tafmnFlag && flags.activation === undefined)) {
     const act: Record<string, unknown> = { kind: 'tafmn' };
@@ -119,6 +121,7 @@ export function registerModelCommands(program: Command): void {
     .option('--lstm-units <n>', 'DCNNBEA LSTM units (default 256)', integer)
     .option('--lstm-layers <n>', 'DCNNBEA LSTM layers (default 1)', integer)
     .addOption(new Option('--frame-views <mode>', 'DCNNBEA views of a still image').choices(['repeat', 'crops-flips']))
+    .option('--bn-after-pool', 'batch norm after every pooling layer too (as the paper trains; DCNNBEA always has it)')
     .option('--json', 'print the summary as JSON')
     .action((name: string, flags: SummaryFlags) => {
       modelInfo(name); // unknown names fail here with the list of known ones, before any work

@@ -8,19 +8,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.ts';
-import { apply, classifierHead, convBnAct, denseAct, imageInput, width } from './blocks.ts';
+import { apply, classifierHead, convBnAct, denseAct, imageInput, width, type Sym } from './blocks.ts';
 
 export function buildAlexnet(cfg: ModelConfig): tf.LayersModel {
   const input = imageInput(cfg);
-  const pool = (name: string) => tf.layers.maxPooling2d({ name, poolSize: 3, strides: 2, padding: 'valid' });
+  const pool = (y: Sym, name: string): Sym => {
+    const pooled = apply(tf.layers.maxPooling2d({ name, poolSize: 3, strides: 2, padding: 'valid' }), y);
+    return cfg.bnAfterPool ? apply(tf.layers.batchNormalization({ name: `${name}_bn` }), pooled) : pooled;
+  };
   let y = convBnAct(input, cfg, 'conv1', { filters: width(cfg, 96), kernel: 5 });
-  y = apply(pool('pool1'), y);
+  y = pool(y, 'pool1');
   y = convBnAct(y, cfg, 'conv2', { filters: width(cfg, 256), kernel: 5 });
-  y = apply(pool('pool2'), y);
+  y = pool(y, 'pool2');
   y = convBnAct(y, cfg, 'conv3', { filters: width(cfg, 384), kernel: 3 });
   y = convBnAct(y, cfg, 'conv4', { filters: width(cfg, 384), kernel: 3 });
   y = convBnAct(y, cfg, 'conv5', { filters: width(cfg, 256), kernel: 3 });
-  y = apply(pool('pool5'), y);
+  y = pool(y, 'pool5');
   y = apply(tf.layers.flatten({ name: 'flatten' }), y);
   y = denseAct(y, cfg, 'fc6', width(cfg, 4096));
   y = denseAct(y, cfg, 'fc7', width(cfg, 4096));

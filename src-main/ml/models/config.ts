@@ -51,6 +51,12 @@ export const modelConfigSchema = z
     lstmUnits: z.int().min(1).max(4096).default(256),
     lstmLayers: z.int().min(1).max(4).default(1),
     frameViews: z.enum(FRAME_VIEW_MODES).default('crops-flips'),
+    /**
+     * Batch norm after every pooling layer as well as after every convolution, as the source paper
+     * trains all its networks. DCNNBEA always has it; for the baselines it is off by default so they
+     * stay the classic architectures.
+     */
+    bnAfterPool: z.boolean().default(false),
   })
   .strict()
   .superRefine((cfg, ctx) => {

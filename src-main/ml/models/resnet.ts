@@ -57,6 +57,7 @@ export function buildResnet(depth: ResnetDepth) {
       }
     });
     y = apply(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), y);
+    if (cfg.bnAfterPool) y = apply(tf.layers.batchNormalization({ name: 'avg_pool_bn' }), y);
     if (cfg.dropout > 0) y = apply(tf.layers.dropout({ name: 'head_dropout', rate: cfg.dropout }), y);
     return tf.model({ inputs: input, outputs: classifierHead(y, cfg), name: `resnet${depth}` });
   };

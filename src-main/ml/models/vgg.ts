@@ -24,7 +24,7 @@ export const VGG19_BLOCKS: readonly number[][] = [
 export const VGG_FER_BLOCKS: readonly number[][] = [[64, 64], [128, 128], [256, 256], [512, 512]];
 
 export interface ConvStackOptions {
-  /** Batch norm after each pooling layer too (DCNNBEA). */
+  /** Batch norm after each pooling layer too (DCNNBEA, or any model with cfg.bnAfterPool). */
   bnAfterPool?: boolean;
 }
 
@@ -44,7 +44,7 @@ export function vggConvStack(x: Sym, cfg: ModelConfig, blocks: readonly number[]
 function vggClassifier(name: string, blocks: readonly number[][], fc: number) {
   return (cfg: ModelConfig): tf.LayersModel => {
     const input = imageInput(cfg);
-    let y = vggConvStack(input, cfg, blocks);
+    let y = vggConvStack(input, cfg, blocks, { bnAfterPool: cfg.bnAfterPool });
     y = apply(tf.layers.flatten({ name: 'flatten' }), y);
     y = denseAct(y, cfg, 'fc1', width(cfg, fc));
     y = denseAct(y, cfg, 'fc2', width(cfg, fc));

@@ -22,12 +22,14 @@ describe('the paper experiment', () => {
       expect(i.config.training.epochs).toBe(270);
       expect(i.config.data.path).toBe('/data/fer2013');
       expect(i.params).toEqual({});
+      // Batch norm after each convolution (every zoo model) and after each pooling layer.
+      expect(i.config.modelConfig).toMatchObject({ bnAfterPool: true });
     }
     const [dcnnbea, tafmn] = items.slice(4);
     expect(dcnnbea!.config.modelConfig).toMatchObject({ head: 'svm', activation: { kind: 'relu' } });
     expect(tafmn!.config.modelConfig).toMatchObject({ head: 'svm', activation: { kind: 'tafmn', m: 2, k: 2 } });
     // Baselines keep the zoo's full-size defaults (no width multiplier or input change).
-    expect(items[0]!.config.modelConfig).toEqual({});
+    expect(items[0]!.config.modelConfig).toEqual({ bnAfterPool: true });
   });
 
   it('adds the vgg-fer baseline with its own recipe only when asked, and marks stand-ins', () => {

@@ -151,3 +151,29 @@ describe('full-size parameter counts (48x48x1, width 1, 7 classes)', () => {
     60_000,
   );
 });
+
+describe('bnAfterPool (the paper trains every network with batch norm after each pooling layer)', () => {
+  const w = 1 / 16;
+  const widthOf = (c: number): number => Math.max(1, Math.round(c * w));
+  // Channels leaving each pooling layer, so the extra batch norms add 4 numbers per channel each.
+  const pooled: Record<string, number[]> = {
+    alexnet: [96, 256, 256],
+    vgg16: [64, 128, 256, 512, 512],
+    vgg19: [64, 128, 256, 512, 512],
+    'vgg-fer': [64, 128, 256, 512],
+    resnet18: [512],
+    resnet50: [2048],
+  };
+  it.each(Object.keys(pooled))('%s gains one batch norm per pooling layer', (name) => {
+    const before = tf.memory().numTensors;
+    const cfg = { inputSize: 16, widthMultiplier: w };
+    const plain = buildModel(name, cfg);
+    const withBn = buildModel(name, { ...cfg, bnAfterPool: true });
+    const channels = name === 'resnet50' ? [4 * widthOf(512)] : pooled[name]!.map(widthOf);
+    expect(withBn.countParams() - plain.countParams()).toBe(channels.reduce((s, c) => s + bnAll(c), 0));
+    expect(withBn.layers.filter((l) => /pool.*_bn$/.test(l.name))).toHaveLength(channels.length);
+    plain.dispose();
+    withBn.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
