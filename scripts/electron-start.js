@@ -48,8 +48,13 @@ function fallback(reason) {
 let binary = electronBinary();
 if (!binary && existsSync(join(electronDir, 'install.js'))) {
   process.stdout.write('Electron is not downloaded yet: trying its installer once…\n');
-  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, stdio: 'inherit', timeout: 180_000 });
+  // Its own output is a stack trace when offline; show only the error line, the fallback explains the rest.
+  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, encoding: 'utf8', timeout: 180_000 });
   if (r.status === 0) binary = electronBinary();
+  else {
+    const reason = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? r.error?.message ?? `exit ${r.status}`;
+    process.stdout.write(`Electron's download failed: ${reason.trim()}\n`);
+  }
 }
 
 const version = electronVersion();
