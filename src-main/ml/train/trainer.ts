@@ -103,6 +103,11 @@ function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The loss stopped being a finite number: the run cannot recover and ends 'failed' with this message. */
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
 /** Trains until the configured epochs, early stopping or a stop request. */
 export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
   const { model, dataset, splits, config, runDir, emit, control } = opts;
@@ -222,6 +227,14 @@ export async function runTraining(opts: TrainOptions): Promise<DoneEvent> {
         });
         const [lv, cv] = await Promise.all([loss.data(), correct!.data()]);
         tf.dispose([loss, correct!]);
+        if (!Number.isFinite(lv[0])) {
+          // Diverged weights only get worse and would surface later as NaN predictions; stop here with
+          // the cause. The checkpoints from the last finite epoch stay as they were.
+          throw new TrainingDivergedError(
+            `training diverged at epoch ${epoch}, batch ${b + 1}: the loss is ${lv[0]}; ` +
+              `lower the learning rate (now ${lr}) or add warm-up epochs`,
+          );
+        }
         lossSum += lv[0]! * idx.length;
         correctSum += cv[0]!;
         seen += idx.length;

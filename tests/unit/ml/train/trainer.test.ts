@@ -110,3 +110,40 @@ describe('runTraining', () => {
     tf.dispose([x, y]);
   });
 });
+
+describe('divergence', () => {
+  it('stops with a clear error when the loss is no longer finite, leaking nothing', async () => {
+    const dataset = syntheticDataset({ perClassSplit: [4, 2, 1] });
+    const config = parseTrainConfig({
+      model: 'alexnet',
+      modelConfig: { inputSize: 16, widthMultiplier: 1 / 16, dropout: 0 },
+      // An absurd learning rate: the weights overflow float32 within a few steps.
+      training: { epochs: 3, batchSize: 6, optimizer: { type: 'sgd', learningRate: 1e30 } },
+      backend: 'cpu',
+    });
+    const modelCfg = resolveModelConfig(config, dataset);
+    const model = buildModel(config.model, modelCfg);
+    const before = tf.memory().numTensors;
+    const dir = mkdtempSync(join(tmpdir(), 'fer-diverge-'));
+    try {
+      await expect(
+        runTraining({
+          model,
+          head: 'softmax',
+          dataset,
+          splits: splitIndices(dataset, config.data, config.seed),
+          config,
+          runDir: dir,
+          toInput: makeInputAdapter(config.model, modelCfg),
+          resume: false,
+          control: { stopRequested: () => false, pausePoint: () => Promise.resolve() },
+          emit: { batch: () => {}, epoch: () => {}, checkpoint: () => {}, log: () => {} },
+        }),
+      ).rejects.toThrow(/training diverged at epoch \d+, batch \d+: the loss is (NaN|Infinity|-Infinity); lower the learning rate \(now 1e\+30\)/);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      model.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
