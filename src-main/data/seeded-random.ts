@@ -1,13 +1,9 @@
-/** Small seeded PRNG (mulberry32): split carving and subsets must be reproducible from a seed. */
+import { Prng } from '../ml/train/prng.ts';
+
+/** Seeded uniform [0, 1) stream (the engine's mulberry32): split carving and subsets must be reproducible from a seed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** Fisher-Yates shuffle in place. */

@@ -2,23 +2,13 @@
  * Seeds a real RunStore with finished runs (configs, epoch curves, a test evaluation with per-sample
  * predictions) without training anything: for API and Compare tests and the compare-render bench.
  */
+import { seededRandom } from '../../../src-main/data/seeded-random.ts';
 import { evaluatePredictions } from '../../../src-main/ml/metrics/evaluate.ts';
 import { parseTrainConfig } from '../../../src-main/ml/train-config.ts';
 import type { RunStore } from '../../../src-main/store/run-store.ts';
 
 export const CLASS_NAMES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeedOptions {
   epochs: number;
@@ -39,7 +29,7 @@ export function seedDataset(store: RunStore, fingerprint = 'fp-seeded'): string 
 }
 
 export function seedRun(store: RunStore, o: SeedOptions): number {
-  const random = rng(o.seed);
+  const random = seededRandom(o.seed);
   const config = parseTrainConfig({
     model: o.model ?? 'vgg-fer',
     name: o.name,
