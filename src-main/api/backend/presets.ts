@@ -3,6 +3,7 @@
  * that every preset passes the engine's config and model schemas.
  */
 import type { TrainingPreset } from '../types.ts';
+import { BASELINE_ENTRY } from '../../experiments/paper.ts';
 
 export const PRESETS: TrainingPreset[] = [
   {
@@ -34,14 +35,8 @@ export const PRESETS: TrainingPreset[] = [
     config: {
       model: 'vgg-fer',
       modelConfig: { activation: { kind: 'relu' }, head: 'softmax', dropout: 0.5 },
-      training: {
-        epochs: 100,
-        batchSize: 64,
-        optimizer: { type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true },
-        weightDecay: 0.0001,
-        schedule: { type: 'plateau', factor: 0.75, patience: 5 },
-        monitor: 'val_accuracy',
-      },
+      // The paper experiment's baseline recipe, shortened to 100 epochs for an interactive run.
+      training: { ...BASELINE_ENTRY.training, epochs: 100 },
     },
   },
 ];
